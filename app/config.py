@@ -1,0 +1,100 @@
+"""Settings: every one comes from a ``VERSUS_``-prefixed environment variable (or ``.env``).
+
+An invalid value stops start-up with :class:`SettingsError`, whose message names the environment
+variable and the value it had, so a typo in a deployment is found before the first request.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+ENV_PREFIX = "VERSUS_"
+LogLevel = Literal["critical", "error", "warning", "info", "debug", "trace"]
+_SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+
+
+class SettingsError(Exception):
+    """A setting has a value the service cannot run with."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", frozen=True
+    )
+
+    database_url: str = Field(
+        "sqlite:///./var/versus.db",
+        description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db.",
+    )
+    host: str = Field("127.0.0.1", min_length=1, description="Interface `versus serve` binds.")
+    port: int = Field(8000, ge=1, le=65535, description="TCP port `versus serve` listens on.")
+    workers: int = Field(1, ge=1, le=64, description="Worker processes for `versus serve`.")
+    log_level: LogLevel = Field("info", description="Server log level.")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["*"],
+        description="Origins allowed by CORS, comma-separated; `*` allows any.",
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _lower_log_level(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.lstrip().startswith("["):
+            return json.loads(value)
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        return normalise_database_url(value).render_as_string(hide_password=False)
+
+
+def normalise_database_url(value: str) -> URL:
+    """Parse a database URL, defaulting PostgreSQL to the psycopg 3 driver."""
+    try:
+        url = make_url(value.strip())
+    except ArgumentError as exc:
+        raise ValueError("not a database URL (expected e.g. sqlite:///./var/versus.db)") from exc
+    backend = url.get_backend_name()
+    if backend not in _SUPPORTED_BACKENDS:
+        raise ValueError(f"backend {backend!r} is not supported; use sqlite or postgresql")
+    if backend == "postgresql" and url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    if backend == "postgresql" and url.drivername != "postgresql+psycopg":
+        raise ValueError(f"driver {url.drivername!r} is not supported; use postgresql+psycopg")
+    return url
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, turning validation errors into one readable :class:`SettingsError`."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc)) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    problems = []
+    for error in exc.errors():
+        name = ENV_PREFIX + ".".join(str(part) for part in error["loc"][:1]).upper()
+        message = error["msg"].removeprefix("Value error, ")
+        problems.append(f"{name}={error.get('input')!r}: {message}")
+    return "invalid setting: " + "; ".join(problems)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

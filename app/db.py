@@ -1,0 +1,79 @@
+"""Engines and sessions: one code path for SQLite and PostgreSQL.
+
+SQLite is tuned for a read-mostly service: WAL so readers never wait for a writer, enforced
+foreign keys, a busy timeout, and write transactions that ``BEGIN IMMEDIATE`` so two writers
+queue for the lock up front instead of failing half-way with "database is locked". Reads keep a
+plain (deferred) ``BEGIN`` so they never take the write lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, Engine, create_engine, make_url
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+_WRITE_OPTION = "versus_write"
+
+
+def create_db_engine(url: str | URL, *, echo: bool = False) -> Engine:
+    """Create the engine for ``url``; a file-backed SQLite database gets its folder made."""
+    url = make_url(url)
+    if url.get_backend_name() == "sqlite":
+        return _create_sqlite_engine(url, echo=echo)
+    return create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+def _create_sqlite_engine(url: URL, *, echo: bool) -> Engine:
+    database = url.database or ""
+    in_memory = database in ("", ":memory:") or url.query.get("mode") == "memory"
+    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+    if in_memory:
+        # One shared connection, or every checkout would see its own empty database.
+        kwargs["poolclass"] = StaticPool
+    else:
+        Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, echo=echo, **kwargs)
+    event.listen(engine, "connect", _configure_sqlite_connection)
+    event.listen(engine, "begin", _begin_sqlite_transaction)
+    return engine
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    # Take BEGIN away from the sqlite3 module so _begin_sqlite_transaction decides its kind.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cursor.close()
+
+
+def _begin_sqlite_transaction(connection: Connection) -> None:
+    write = connection.get_execution_options().get(_WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, but every transaction it begins is a write transaction."""
+    return engine.execution_options(**{_WRITE_OPTION: True})
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session whose transaction takes the write lock at once; commits on success."""
+    with Session(writer(engine)) as session, session.begin():
+        yield session
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"

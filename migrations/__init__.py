@@ -1,0 +1,1 @@
+"""Alembic migrations for versus: static, reversible, and the same for SQLite and PostgreSQL."""

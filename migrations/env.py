@@ -1,0 +1,55 @@
+"""Alembic environment: runs migrations on the engine the caller passes, or on the settings' one.
+
+``render_as_batch`` makes autogenerate write SQLite-safe batch operations (SQLite cannot alter
+most constraints in place); on PostgreSQL batch operations run as plain ALTERs.
+"""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+
+import app.models  # noqa: F401  (registers the tables on the metadata)
+from app.config import get_settings
+from app.db import create_db_engine
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+
+def _engine() -> Engine:
+    engine = config.attributes.get("engine")
+    if isinstance(engine, Engine):
+        return engine
+    return create_db_engine(get_settings().database_url)
+
+
+def run_migrations_offline() -> None:
+    context.configure(
+        url=get_settings().database_url,
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    engine = _engine()
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
