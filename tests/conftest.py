@@ -11,12 +11,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers the tables)
+from app.config import Settings, load_settings
 from app.db import create_db_engine
+from app.main import create_app
 from tests.databases import TEST_DATABASE_URL, backend_name, check_server, temporary_database
 
 
@@ -61,3 +64,14 @@ def empty_database_url(tmp_path: Path) -> Iterator[str]:
     """A database with no schema at all, for migration tests."""
     with temporary_database(tmp_path) as url:
         yield url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return load_settings(_env_file=None)
+
+
+@pytest.fixture
+def client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, engine), raise_server_exceptions=False) as test_client:
+        yield test_client
