@@ -1,0 +1,349 @@
+"""Table formats: Markdown/pipe tables, CSV and HTML, with their fixtures and their error cases."""
+
+from __future__ import annotations
+
+import io
+from collections import deque
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from seed.parse import iter_csv_rows, parse_document
+from seed.reading import decode_source, iter_source_lines
+from seed.records import ComparisonRow, ParsedDocument, SourceError, Span
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def parse_fixture(name: str) -> ParsedDocument:
+    return parse_document(
+        name, decode_source(name, (FIXTURES / name).read_bytes(), max_bytes=10**6)
+    )
+
+
+def as_tuples(rows: list[ComparisonRow]) -> list[tuple[str, list[tuple[str, str]]]]:
+    return [(row.aspect, [(cell.discipline, cell.text) for cell in row.cells]) for row in rows]
+
+
+# Markdown and pipe tables
+
+
+def test_markdown_fixture() -> None:
+    document = parse_fixture("project_vs_program.md")
+    assert document.formats == ["definitions", "markdown-table"]
+    assert as_tuples(document.rows) == [
+        (
+            "Scope",
+            [
+                ("Project Management", "One temporary endeavour with a fixed end"),
+                ("Program Management", "Several related projects | and their shared benefits"),
+            ],
+        ),
+        ("Time horizon", [("Project Management", "Months"), ("Program Management", "Years")]),
+        (
+            "Success measure",
+            [
+                ("Project Management", "On time, on budget, in scope"),
+                ("Program Management", "Benefits realised for the organisation"),
+            ],
+        ),
+    ]
+    assert [row.span for row in document.rows] == [Span(14, 14), Span(15, 15), Span(16, 16)]
+    assert document.rows[0].cells[1].span == Span(14, 14)
+    (definition,) = document.definitions
+    assert (definition.discipline, definition.span) == ("Project Management", Span(5, 8))
+    assert definition.text == (
+        "Project management is the discipline of delivering a defined output within an agreed "
+        "scope, budget and schedule."
+    )
+    assert [segment.span for segment in document.skipped] == [
+        Span(1, 1),
+        Span(3, 3),
+        Span(10, 10),
+        Span(18, 18),
+    ]
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "| Aspect | Marketing | Sales |\n|---|:---:|---:|\n| Goal | Demand | Revenue |\n",
+        "Aspect | Marketing | Sales\n--- | --- | ---\nGoal | Demand | Revenue\n",
+        "| Aspect | Marketing | Sales\n| --- | --- | ---\n| Goal | Demand | Revenue\n",
+    ],
+    ids=["outer pipes", "no outer pipes", "leading pipes only"],
+)
+def test_markdown_table_outer_pipes_are_optional(table: str) -> None:
+    document = parse_document("t.md", "Intro line.\n\n" + table)
+    assert document.formats == ["markdown-table"]
+    assert as_tuples(document.rows) == [("Goal", [("Marketing", "Demand"), ("Sales", "Revenue")])]
+    assert document.rows[0].span == Span(5, 5)
+
+
+def test_pipe_table_broken_across_lines() -> None:
+    text = (
+        "| Basis |\nLeadership |\nManagement |\n|---|---|---|\n"
+        "| Focus |\nPeople and vision |\nProcesses and plans |\n"
+        "| Horizon |\nLong term |\nShort term |\nA closing remark.\n"
+    )
+    document = parse_document("t.txt", text)
+    assert document.formats == ["pipe-table"]
+    assert as_tuples(document.rows) == [
+        ("Focus", [("Leadership", "People and vision"), ("Management", "Processes and plans")]),
+        ("Horizon", [("Leadership", "Long term"), ("Management", "Short term")]),
+    ]
+    assert [cell.span for cell in document.rows[1].cells] == [Span(9, 9), Span(10, 10)]
+    assert document.rows[1].span == Span(8, 10)
+    assert [segment.span for segment in document.skipped] == [Span(11, 11)]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line", "detail"),
+    [
+        (
+            "t.md",
+            "| Aspect | A | B |\n|---|---|---|\n| Goal | x | y |\n| Scope | only one |\n",
+            4,
+            "row has 2 cells but the header has 3 (missing cell)",
+        ),
+        (
+            "t.md",
+            "| Aspect | A | B |\n|---|---|---|\n| Goal | x | y | z |\n",
+            3,
+            "row has 4 cells but the header has 3 (too many cells)",
+        ),
+        (
+            "t.txt",
+            "| Basis |\nA |\nB |\n|---|---|---|\n| Focus |\nx |\n| Scope |\ny |\nz |\n",
+            5,
+            "row has 2 cells but the header has 3 (missing cell)",
+        ),
+        (
+            "t.txt",
+            "| Basis |\nA |\nB |\n|---|---|---|\n| Focus |\nx |\ny |\n| Scope |\nw |\nEnd.\n",
+            8,
+            "row has 2 cells but the header has 3 (missing cell)",
+        ),
+    ],
+    ids=["markdown missing cell", "markdown extra cell", "broken form missing cell", "last row"],
+)
+def test_table_row_with_wrong_cell_count_is_an_error(
+    name: str, text: str, line: int, detail: str
+) -> None:
+    for strict in (False, True):
+        with pytest.raises(SourceError) as caught:
+            parse_document(name, text, strict=strict)
+        assert str(caught.value) == f"{name}:{line}: {detail}"
+
+
+def test_empty_markdown_cell_is_skipped_or_fatal_in_strict_mode() -> None:
+    text = "| Aspect | A | B |\n|---|---|---|\n| Goal | x |  |\n| Scope | y | z |\n"
+    document = parse_document("t.md", text)
+    assert as_tuples(document.rows) == [
+        ("Goal", [("A", "x")]),
+        ("Scope", [("A", "y"), ("B", "z")]),
+    ]
+    (skipped,) = document.skipped
+    assert (skipped.span, skipped.reason) == (Span(3, 3), "empty cell for B")
+    assert skipped.excerpt == "| Goal | x | |"
+    with pytest.raises(SourceError, match=r"^t\.md:3: empty cell for B$"):
+        parse_document("t.md", text, strict=True)
+
+
+def test_empty_cell_in_broken_pipe_table_is_reported_on_its_line() -> None:
+    text = "| Basis |\nA |\nB |\n|---|---|---|\n| Focus |\n|\nz |\n"
+    document = parse_document("t.txt", text)
+    assert as_tuples(document.rows) == [("Focus", [("B", "z")])]
+    assert [(s.span, s.reason) for s in document.skipped] == [(Span(6, 6), "empty cell for A")]
+
+
+# CSV
+
+
+def test_csv_fixture() -> None:
+    document = parse_fixture("marketing_vs_sales.csv")
+    assert document.formats == ["csv"]
+    assert as_tuples(document.rows) == [
+        (
+            "Focus",
+            [
+                ("Marketing", "Creating demand, awareness and interest"),
+                ("Sales", "Converting demand into revenue"),
+            ],
+        ),
+        (
+            "Time horizon",
+            [("Marketing", "Long term"), ("Sales", "Short term: this quarter's targets")],
+        ),
+        ("Key metric", [("Marketing", 'Share of voice, "brand lift"'), ("Sales", "Closed deals")]),
+    ]
+    # Line 3 is blank; the quoted field with an embedded newline covers lines 4-5.
+    assert [row.span for row in document.rows] == [Span(2, 2), Span(4, 5), Span(6, 6)]
+    assert document.rows[1].cells[1].span == Span(4, 5)
+    assert document.skipped == []
+
+
+def test_iter_csv_rows_streams_from_iter_source_lines() -> None:
+    data = (FIXTURES / "marketing_vs_sales.csv").read_bytes()
+    lines = iter_source_lines("m.csv", io.BytesIO(data), max_bytes=10**6)
+    rows = list(iter_csv_rows("m.csv", lines))
+    assert [row.aspect for row in rows] == ["Focus", "Time horizon", "Key metric"]
+    assert rows[1].span == Span(4, 5)
+
+
+def test_iter_csv_rows_handles_100000_rows_lazily() -> None:
+    pulled = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal pulled
+        yield "Aspect,A,B"
+        for number in range(100_000):
+            pulled += 1
+            yield f"aspect {number},a {number},b {number}"
+
+    rows = iter_csv_rows("big.csv", lines())
+    first = next(rows)
+    assert (first.aspect, first.span) == ("aspect 0", Span(2, 2))
+    assert pulled == 1
+    ((count, last),) = deque(enumerate(rows, start=2), maxlen=1)
+    assert count == 100_000
+    assert (last.aspect, last.cells[1].text, last.span) == (
+        "aspect 99999",
+        "b 99999",
+        Span(100_001, 100_001),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "detail"),
+    [
+        (
+            "Aspect,A,B\nGoal,x,y\nScope,only one\n",
+            3,
+            "row has 2 fields but the header has 3 (missing field)",
+        ),
+        (
+            "Aspect,A,B\n\nGoal,x,y,z\n",
+            3,
+            "row has 4 fields but the header has 3 (too many fields)",
+        ),
+        ('Aspect,A,B\nGoal,"x\nstill x,y\n', 2, "malformed CSV: unexpected end of data"),
+        ('Aspect,A,B\nGoal,"x"y,z\n', 2, "malformed CSV: ',' expected after '\"'"),
+        ("Aspect,A,\nGoal,x,y\n", 1, "CSV header has an empty discipline column label"),
+        (
+            "Aspect\nGoal\n",
+            1,
+            "CSV header needs an aspect column and at least one discipline column",
+        ),
+    ],
+    ids=[
+        "fewer fields",
+        "more fields",
+        "unterminated quote",
+        "bad quote",
+        "empty label",
+        "one column",
+    ],
+)
+def test_csv_errors_name_the_line(text: str, line: int, detail: str) -> None:
+    with pytest.raises(SourceError) as caught:
+        parse_document("data.csv", text)
+    assert str(caught.value) == f"data.csv:{line}: {detail}"
+
+
+def test_csv_empty_cell_is_skipped_or_fatal_in_strict_mode() -> None:
+    text = "Topic,Marketing,Sales\nGoal,,Revenue\n"
+    document = parse_document("d.CSV", text)
+    assert as_tuples(document.rows) == [("Goal", [("Sales", "Revenue")])]
+    assert [(s.span, s.reason, s.excerpt) for s in document.skipped] == [
+        (Span(2, 2), "empty cell for Marketing", "Goal,,Revenue")
+    ]
+    with pytest.raises(SourceError, match=r"^d\.CSV:2: empty cell for Marketing$"):
+        parse_document("d.CSV", text, strict=True)
+
+
+# HTML
+
+
+def test_html_fixture() -> None:
+    document = parse_fixture("leadership_vs_management.html")
+    assert document.formats == ["html-table"]
+    assert as_tuples(document.rows) == [
+        (
+            "Focus",
+            [
+                ("Leadership", "Setting direction & inspiring people"),
+                ("Management", "Planning, organising and controlling work"),
+            ],
+        ),
+        (
+            "Approach",
+            [("Leadership", "Influence and vision"), ("Management", "Authority and process")],
+        ),
+        (
+            "Change",
+            [
+                ("Leadership", "Drives change"),
+                ("Management", "Keeps operations stable \u2014 manages change"),
+            ],
+        ),
+    ]
+    focus = document.rows[0]
+    assert focus.span == Span(12, 16)
+    assert [cell.span for cell in focus.cells] == [Span(14, 14), Span(15, 16)]
+    assert document.rows[2].span == Span(23, 23)
+    assert document.skipped == []
+
+
+def test_html_without_thead_uses_first_row_and_ignores_layout_tables() -> None:
+    text = (
+        "<table><tr><td>Only one cell</td></tr></table>\n"
+        "<table>\n<tr><td>Aspect</td><td>Marketing</td><td>Sales</td></tr>\n"
+        "<tr><td>Goal<td>Demand<td>Revenue\n</table>"
+    )
+    document = parse_document("page.htm", text)
+    assert as_tuples(document.rows) == [("Goal", [("Marketing", "Demand"), ("Sales", "Revenue")])]
+    assert document.rows[0].span == Span(4, 4)
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "detail"),
+    [
+        (
+            "<tr><td>Goal</td><td>x</td></tr>",
+            3,
+            "row has 2 cells but the header has 3 (missing cell)",
+        ),
+        (
+            "<tr><td>Goal</td><td>x</td><td>y</td><td>z</td></tr>",
+            3,
+            "row has 4 cells but the header has 3 (too many cells)",
+        ),
+    ],
+    ids=["missing cell", "extra cell"],
+)
+def test_html_row_with_wrong_cell_count_is_an_error(body: str, line: int, detail: str) -> None:
+    text = f"<table>\n<tr><th>Aspect</th><th>A</th><th>B</th></tr>\n{body}\n</table>\n"
+    with pytest.raises(SourceError) as caught:
+        parse_document("page.html", text)
+    assert str(caught.value) == f"page.html:{line}: {detail}"
+
+
+def test_html_empty_cell_is_skipped_or_fatal_in_strict_mode() -> None:
+    text = (
+        "<table>\n<tr><th></th><th>A</th><th>B</th></tr>\n"
+        "<tr><td>Goal</td><td> </td><td>y</td></tr>\n</table>"
+    )
+    document = parse_document("page.html", text)
+    assert as_tuples(document.rows) == [("Goal", [("B", "y")])]
+    assert [(s.span, s.reason) for s in document.skipped] == [(Span(3, 3), "empty cell for A")]
+    with pytest.raises(SourceError, match=r"^page\.html:3: empty cell for A$"):
+        parse_document("page.html", text, strict=True)
+
+
+def test_html_without_tables_has_no_records() -> None:
+    with pytest.raises(
+        SourceError, match=r"^page\.html: no comparison rows, definitions, uses or FAQs found$"
+    ):
+        parse_document("page.html", "<p>Leadership and management differ.</p>")
