@@ -26,5 +26,5 @@ VOLUME ["/data"]
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f\"http://127.0.0.1:{os.environ['VERSUS_PORT']}/healthz\", timeout=2)"]
-# Migrations run before the server starts, on whichever database VERSUS_DATABASE_URL names.
-CMD ["sh", "-c", "versus db upgrade && exec versus serve"]
+# Migrations (and, on an empty database, the bundled seed) run before the server starts.
+CMD ["sh", "-c", "versus db upgrade && versus seed --if-empty && exec versus serve"]

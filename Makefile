@@ -5,13 +5,14 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 PYTEST_ARGS ?=
 
-.PHONY: help install dev run test lint fmt lock clean
+.PHONY: help install dev run test lint fmt lock clean bench-seed
 
 help:
-	@echo "make run     create .venv, install, migrate, serve on http://127.0.0.1:8000"
+	@echo "make run     create .venv, install, migrate, seed if empty, serve on http://127.0.0.1:8000"
 	@echo "make test    install the dev tools and run the test suite"
 	@echo "make lint    ruff and mypy --strict"
 	@echo "make fmt     format the code"
+	@echo "make bench-seed  time the bundled import and a generated 100,000-row CSV"
 	@echo "make lock    regenerate constraints.txt from the newest allowed releases"
 
 $(BIN)/python:
@@ -33,6 +34,7 @@ dev: $(VENV)/.installed-dev
 
 run: install
 	$(BIN)/versus db upgrade
+	$(BIN)/versus seed --if-empty
 	$(BIN)/versus serve
 
 test: dev
@@ -46,6 +48,9 @@ lint: dev
 fmt: dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+bench-seed: install
+	$(BIN)/python -m bench.seed_load
 
 lock:
 	rm -rf .venv-lock

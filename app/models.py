@@ -65,6 +65,12 @@ class Source(Timestamped, table=True):
     format: str = Field(sa_type=sa.String(100))
     sha256: str = Field(sa_type=sa.String(64))
     imported_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    report: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_type=sa.JSON,
+        sa_column_kwargs={"server_default": "{}"},
+        description="The import report: formats, counts, and skipped segments with reasons.",
+    )
 
 
 class Discipline(Timestamped, table=True):

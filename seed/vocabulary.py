@@ -1,0 +1,135 @@
+"""Resolving the labels sources write to discipline and aspect ids, creating what is new.
+
+A label resolves, in order, through: a curated alias (the manifest), the slug of an existing
+term, an alias stored in the database, and — for disciplines only — the label with "Management"
+appended ("Production" → Production Management when such a discipline exists). A label that
+resolves to nothing creates a new term. Lookups are batched and the cache is bounded, so a
+100,000-row file costs a few queries per batch and flat memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlmodel import Session
+
+from app.models import Aspect, AspectAlias, Discipline, DisciplineAlias
+from seed.manifest import Term
+from seed.names import display_name, slugify
+
+CACHE_LIMIT = 20_000
+CREATED_SAMPLE = 100  # slugs of new terms kept for a report; a huge file creates far more
+
+
+@dataclass(frozen=True)
+class _Kind:
+    table: Any
+    alias_table: Any
+    alias_fk: str
+    suffix_fallback: str | None  # a word whose addition may complete a short label
+
+
+DISCIPLINES = _Kind(Discipline, DisciplineAlias, "discipline_id", "management")
+ASPECTS = _Kind(Aspect, AspectAlias, "aspect_id", None)
+
+
+class Vocabulary:
+    """Label → id for one kind of term, within one load's transaction."""
+
+    def __init__(self, session: Session, kind: _Kind, curated: Sequence[Term]) -> None:
+        self._session = session
+        self._kind = kind
+        self._curated: dict[str, Term] = {}
+        for term in curated:
+            for name in (term.name, *term.aliases):
+                self._curated[slugify(name)] = term
+        self._ids: dict[str, int] = {}
+        self._created: list[str] = []
+        self._created_total = 0
+
+    def take_created(self) -> tuple[int, list[str]]:
+        """How many terms were created since the last call, and the first of their slugs."""
+        taken = (self._created_total, self._created)
+        self._created, self._created_total = [], 0
+        return taken
+
+    def sync_curated(self) -> None:
+        """Give terms that already exist the curated aliases they lack."""
+        terms = {slugify(term.name): term for term in self._curated.values()}
+        self._lookup(set(terms))
+        for slug, term in terms.items():
+            if slug in self._ids:
+                self._add_aliases(self._ids[slug], slug, term.aliases)
+
+    def resolve(self, labels: Iterable[str]) -> dict[str, int]:
+        """Ids for ``labels`` (each must have a non-empty slug), creating the missing terms."""
+        wanted = {label: self._candidates(label) for label in set(labels)}
+        if len(self._ids) > CACHE_LIMIT:
+            self._ids.clear()
+        self._lookup({key for keys in wanted.values() for key in keys} - self._ids.keys())
+        missing = {
+            keys[0]: label
+            for label, keys in wanted.items()
+            if not any(key in self._ids for key in keys)
+        }
+        self._create(missing)
+        return {
+            label: next(self._ids[key] for key in keys if key in self._ids)
+            for label, keys in wanted.items()
+        }
+
+    def _candidates(self, label: str) -> list[str]:
+        key = slugify(label)
+        term = self._curated.get(key)
+        keys = [slugify(term.name)] if term else [key]
+        if self._kind.suffix_fallback and not key.endswith(self._kind.suffix_fallback):
+            keys.append(f"{key}-{self._kind.suffix_fallback}")
+        return keys
+
+    def _lookup(self, keys: set[str]) -> None:
+        if not keys:
+            return
+        table, alias = self._kind.table, self._kind.alias_table
+        rows = self._session.execute(select(table.slug, table.id).where(table.slug.in_(keys)))
+        self._ids.update(dict(rows.all()))
+        fk = getattr(alias, self._kind.alias_fk)
+        rows = self._session.execute(select(alias.key, fk).where(alias.key.in_(keys)))
+        for key, term_id in rows:
+            self._ids.setdefault(key, term_id)
+
+    def _create(self, labels_by_slug: dict[str, str]) -> None:
+        """Insert one new term per slug, in one statement, named after its label."""
+        if not labels_by_slug:
+            return
+        rows = []
+        for slug, label in labels_by_slug.items():
+            term = self._curated.get(slug)
+            rows.append({"slug": slug, "name": term.name if term else display_name(label)})
+        table = self._kind.table.__table__
+        statement = insert(table).returning(table.c.id, table.c.slug, sort_by_parameter_order=True)
+        for term_id, slug in self._session.connection().execute(statement, rows):
+            self._ids[slug] = term_id
+            self._created_total += 1
+            if len(self._created) < CREATED_SAMPLE:
+                self._created.append(slug)
+            if term := self._curated.get(slug):
+                self._add_aliases(term_id, slug, term.aliases)
+
+    def _add_aliases(self, term_id: int, slug: str, aliases: Sequence[str]) -> None:
+        rows: list[dict[str, Any]] = []
+        seen = {slug}
+        for alias in aliases:
+            key = slugify(alias)
+            if key and key not in seen:
+                seen.add(key)
+                rows.append({self._kind.alias_fk: term_id, "alias": alias, "key": key})
+        alias_key = self._kind.alias_table.key
+        taken = set(self._session.execute(select(alias_key).where(alias_key.in_(seen))).scalars())
+        rows = [row for row in rows if row["key"] not in taken]
+        if rows:
+            self._session.execute(insert(self._kind.alias_table), rows)
+        for row in rows:
+            self._ids[str(row["key"])] = term_id
