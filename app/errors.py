@@ -76,6 +76,12 @@ class MethodNotAllowed(AppError):
     status, slug, title = 405, "method-not-allowed", "Method Not Allowed"
 
 
+class NotAcceptable(AppError):
+    """No media type the Accept header lists can be produced; the detail names those that can."""
+
+    status, slug, title = 406, "not-acceptable", "Not Acceptable"
+
+
 class Conflict(AppError):
     """The change conflicts with the data as it is (for example a duplicate key)."""
 
@@ -105,6 +111,7 @@ PROBLEM_TYPES: tuple[type[AppError], ...] = (
     BadRequest,
     NotFound,
     MethodNotAllowed,
+    NotAcceptable,
     Conflict,
     PreconditionFailed,
     InvalidParameters,
@@ -133,6 +140,10 @@ def _from_http_exception(exc: StarletteHTTPException, request: Request) -> AppEr
     if exc.status_code == 404:
         return NotFound(f"No route matches {request.url.path}. See /docs for the API's paths.")
     if exc.status_code == 405:
+        methods = [m.strip() for m in headers.get("Allow", "").split(",") if m.strip()]
+        if "GET" in methods and "HEAD" not in methods:
+            methods.append("HEAD")  # HeadMiddleware answers HEAD wherever GET is allowed
+            headers["Allow"] = ", ".join(methods)
         allowed = headers.get("Allow") or "another method"
         return MethodNotAllowed(
             f"{request.method} is not allowed on {request.url.path}; use {allowed}.",

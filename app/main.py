@@ -11,12 +11,25 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
+from starlette.middleware.gzip import GZipMiddleware
 
 from app import __version__
-from app.api.routes import health, problems
+from app.api.responses import TOTAL_COUNT_HEADER
+from app.api.routes import (
+    aspects,
+    compare,
+    disciplines,
+    facts,
+    health,
+    problems,
+    search,
+    sources,
+)
+from app.api.routing import StrictQueryRoute
 from app.config import Settings, get_settings
 from app.db import create_db_engine
 from app.errors import install_error_handlers
+from app.http import ConditionalGetMiddleware, HeadMiddleware
 from app.openapi import build_openapi
 
 DESCRIPTION = """
@@ -24,11 +37,22 @@ versus serves a comparison dataset: disciplines, the aspects they are compared o
 source says about each discipline on each aspect, and each discipline's definitions. Every fact
 carries the source document and line span it came from.
 
-Every error is an RFC 9457 `application/problem+json` document; its `type` resolves under
-`/problems/`.
+Collections answer `{"items", "total", "limit", "next"}` with a `Link: rel="next"` header;
+cursors are opaque and keyset-based. Every read answers JSON, CSV or an aligned text table
+(`?format=` or `Accept`), carries a strong `ETag` (revalidate with `If-None-Match` for a 304),
+and rejects unknown query parameters. Every error is an RFC 9457 `application/problem+json`
+document; its `type` resolves under `/problems/`.
 """
 
+GZIP_MINIMUM_BYTES = 1024
+
 TAGS = [
+    {"name": "aspects", "description": "What disciplines are compared on; lookup by any name."},
+    {"name": "disciplines", "description": "What is compared, with definitions and uses."},
+    {"name": "compare", "description": "Side-by-side comparison of disciplines."},
+    {"name": "search", "description": "Ranked full-text search across the dataset."},
+    {"name": "facts", "description": "Descriptions, definitions, uses and FAQs, with lines."},
+    {"name": "sources", "description": "The documents the data came from, and import reports."},
     {"name": "health", "description": "Liveness and readiness probes."},
     {"name": "meta", "description": "The service itself: its entry point and its problem types."},
 ]
@@ -58,17 +82,25 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         openapi_tags=TAGS,
         lifespan=lifespan,
     )
+    app.router.route_class = StrictQueryRoute  # every route rejects unknown query parameters
     app.state.settings = settings
     app.state.engine = engine or create_db_engine(settings.database_url)
+    # Outermost last: CORS wraps everything, so 304s and errors carry its headers too.
+    app.add_middleware(ConditionalGetMiddleware, engine_of=lambda: app.state.engine)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
+    app.add_middleware(HeadMiddleware)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "HEAD", "OPTIONS"],
         allow_headers=["*"],
+        expose_headers=["ETag", "Link", TOTAL_COUNT_HEADER],
     )
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(problems.router)
+    for module in (disciplines, aspects, compare, search, facts, sources):
+        app.include_router(module.router)
     app.add_api_route("/", _root, methods=["GET"], tags=["meta"], summary="Entry point")
 
     def openapi() -> dict[str, Any]:
@@ -90,5 +122,9 @@ def _root() -> Root:
             "health": "/healthz",
             "ready": "/readyz",
             "problems": "/problems",
+            "aspects": "/v1/aspects",
+            "disciplines": "/v1/disciplines",
+            "compare": "/v1/compare",
+            "search": "/v1/search",
         },
     )

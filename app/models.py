@@ -189,3 +189,8 @@ class DatasetMeta(Timestamped, table=True):
 
     id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
     version: int = Field(default=0, ge=0)
+
+
+# The full-text index is DDL of its own (an FTS5 table with triggers, or tsvector columns); the
+# import hooks it to the metadata so create_all builds it wherever the tables are built.
+import app.search_index  # noqa: E402, F401

@@ -42,10 +42,15 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     for path_item in schema.get("paths", {}).values():
         for operation in path_item.values():
             responses = operation.setdefault("responses", {})
-            # Any operation can fail on the server; one that takes input can also reject it.
-            responses["500"] = _problem_response(500)
-            if operation.get("parameters") or operation.get("requestBody"):
-                responses["422"] = _problem_response(422)
+            # Any operation can fail on the server or get an unknown query parameter; one that
+            # takes input can reject it, and one with path parameters can find nothing there.
+            parameters = operation.get("parameters", [])
+            for status in (400, 500):
+                responses.setdefault(str(status), _problem_response(status))
+            if parameters or operation.get("requestBody"):
+                responses.setdefault("422", _problem_response(422))
+            if any(parameter.get("in") == "path" for parameter in parameters):
+                responses.setdefault("404", _problem_response(404))
             for status, response in responses.items():
                 if status.startswith(("4", "5")):
                     response["content"] = {PROBLEM_JSON: {"schema": _PROBLEM_REF}}

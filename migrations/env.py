@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 import app.models  # noqa: F401  (registers the tables on the metadata)
 from app.config import get_settings
 from app.db import create_db_engine
+from app.search_index import is_search_index_name
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -25,12 +26,20 @@ def _engine() -> Engine:
     return create_db_engine(get_settings().database_url)
 
 
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    # The full-text index (an FTS5 table and its shadow tables on SQLite, expression indexes on
+    # PostgreSQL) is made by app.search_index, not declared on the models: autogenerate must not
+    # propose to drop it.
+    return not is_search_index_name(name)
+
+
 def run_migrations_offline() -> None:
     context.configure(
         url=get_settings().database_url,
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -44,6 +53,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=True,
             compare_type=True,
+            include_name=include_name,
         )
         with context.begin_transaction():
             context.run_migrations()

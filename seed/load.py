@@ -27,6 +27,7 @@ from sqlmodel import Session, col
 from app.dataset import bump_dataset_version, dataset_version
 from app.db import write_session
 from app.models import Definition, Description, Discipline, DisciplineUse, Faq, Source
+from app.search_index import deferred_indexing
 from seed.manifest import Manifest, SourceSpec
 from seed.names import slugify
 from seed.parse import iter_csv_rows, parse_document
@@ -124,8 +125,10 @@ class _Loader:
         with ExitStack() as stack:
             document, rows = self._parse(name, spec.path, stack)
             source = self._prepare_source(source, spec, sha256, report)
-            self._insert_rows(name, source, rows, report)
-        self._insert_other_facts(_row_id(source), document, report)
+            with deferred_indexing(self._session.connection()):
+                self._insert_rows(name, source, rows, report)
+                self._insert_other_facts(_row_id(source), document, report)
+                self._session.flush()
         report.formats = document.formats or ["csv"]
         for segment in document.skipped:
             report.skip(segment)

@@ -109,8 +109,10 @@ class Vocabulary:
             term = self._curated.get(slug)
             rows.append({"slug": slug, "name": term.name if term else display_name(label)})
         table = self._kind.table.__table__
-        statement = insert(table).returning(table.c.id, table.c.slug, sort_by_parameter_order=True)
-        for term_id, slug in self._session.connection().execute(statement, rows):
+        # executemany, then one lookup: SQLite runs INSERT … RETURNING row by row.
+        self._session.connection().execute(insert(table), rows)
+        created = select(table.c.id, table.c.slug).where(table.c.slug.in_(labels_by_slug))
+        for term_id, slug in self._session.connection().execute(created):
             self._ids[slug] = term_id
             self._created_total += 1
             if len(self._created) < CREATED_SAMPLE:

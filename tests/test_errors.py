@@ -56,7 +56,7 @@ def test_unknown_path_is_404_problem(error_client: TestClient) -> None:
 def test_wrong_method_is_405_with_allow(error_client: TestClient) -> None:
     response = error_client.delete("/healthz")
     assert response.status_code == 405
-    assert response.headers["allow"] == "GET"
+    assert response.headers["allow"] == "GET, HEAD"
     assert_problem(405, response.json(), response.headers["content-type"])
     assert "DELETE is not allowed" in response.json()["detail"]
 

@@ -7,12 +7,14 @@ from sqlalchemy import inspect
 from app import migrate
 from app.db import create_db_engine
 from app.models import SQLModel
+from app.search_index import is_search_index_name
 
 
 def _tables(url: str) -> set[str]:
     engine = create_db_engine(url)
     try:
-        return set(inspect(engine).get_table_names())
+        # The full-text index's tables (FTS5 and its shadows) are not models; leave them out.
+        return {n for n in inspect(engine).get_table_names() if not is_search_index_name(n)}
     finally:
         engine.dispose()
 

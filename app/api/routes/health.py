@@ -12,9 +12,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app import migrate
 from app.api.deps import EngineDep
+from app.api.routing import StrictQueryRoute
 from app.errors import PROBLEM_JSON, ServiceUnavailable
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=StrictQueryRoute)
 logger = logging.getLogger("versus.health")
 
 

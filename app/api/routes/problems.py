@@ -7,9 +7,10 @@ import inspect
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from app.api.routing import StrictQueryRoute
 from app.errors import PROBLEM_BASE, PROBLEM_TYPES, NotFound
 
-router = APIRouter(tags=["meta"])
+router = APIRouter(tags=["meta"], route_class=StrictQueryRoute)
 
 
 class ProblemType(BaseModel):

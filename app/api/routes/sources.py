@@ -1,0 +1,65 @@
+"""Sources: the documents the dataset was imported from, with their import reports."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import Path, Query, Request
+from sqlalchemy import select
+from sqlmodel import col
+from starlette.responses import Response
+
+from app import schemas
+from app.api.deps import SessionDep
+from app.api.params import PageDep
+from app.api.responses import page_response
+from app.api.routing import read_router
+from app.formats import Table, render
+from app.lookup import SOURCES, require_term
+from app.models import Source
+from app.pagination import Sort, SortKey, paginate, sort_columns
+from app.queries import to_source
+from app.sql import bytewise
+
+router = read_router("sources")
+
+SORTS = {
+    name: Sort(name, (SortKey(bytewise(col(Source.slug)), descending), SortKey(col(Source.id),
+                                                                             descending)))
+    for name, descending in (("slug", False), ("-slug", True))
+}  # fmt: skip
+TEXT_COLUMNS = ("slug", "title", "file", "formats", "imported_at")
+
+
+@router.get("/sources", response_model=schemas.Page[schemas.Source], summary="List sources")
+def list_sources(
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    sort: Annotated[Literal["slug", "-slug"], Query(description="Order.")] = "slug",
+) -> Response:
+    query = select(Source, *sort_columns(SORTS[sort]))
+    result = paginate(session, query, SORTS[sort], page, request)
+    items = [to_source(row.Source) for row in result.rows]
+    return page_response(request, result, items, page.limit, text_columns=TEXT_COLUMNS)
+
+
+@router.get(
+    "/sources/{slug}",
+    response_model=schemas.Source,
+    summary="One source, with its import report",
+    description="The report lists the formats recognised, rows imported per entity, and every "
+    "skipped segment with its lines and reason. `slug` may also be the file name.",
+    responses={404: {"description": "No source matches; `suggestions` lists close slugs."}},
+)
+def get_source(
+    request: Request,
+    session: SessionDep,
+    slug: Annotated[str, Path(max_length=300, examples=["structured-comparison"])],
+) -> Response:
+    term = require_term(session, SOURCES, slug)
+    source = session.get(Source, term.id)
+    assert source is not None  # just found by require_term in this transaction
+    model = to_source(source, with_report=True)
+    skipped = (model.report or {}).get("skipped", [])
+    return render(request, model, Table(skipped, columns=("line_start", "line_end", "reason")))

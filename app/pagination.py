@@ -1,0 +1,165 @@
+"""Keyset pagination: opaque cursors that cost the same on page 4,000 as on page 1.
+
+A cursor holds the sort name and the sort values of the last row a page showed; the next page
+asks for rows strictly after them in the sort order. Every sort ends with the row id, so the
+order is total: ties never repeat or skip a row. ``offset`` is accepted as well, for page-number
+interfaces, at the cost a plain OFFSET has.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import orjson
+from fastapi import Query, Request
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.errors import BadRequest
+from app.sql import AnySelect
+
+MAX_LIMIT = 200
+DEFAULT_LIMIT = 20
+MAX_OFFSET = 1_000_000
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """A column to order by; ``descending`` flips it."""
+
+    column: Any  # app.sql.SQLColumn; typed loosely so both Core and ORM columns compare
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Sort:
+    """A named order: the keys, ending with a unique column."""
+
+    name: str
+    keys: tuple[SortKey, ...]
+
+
+@dataclass(frozen=True)
+class PageParams:
+    limit: int
+    cursor: str | None
+    offset: int | None
+
+
+def page_params(
+    limit: Annotated[
+        int,
+        Query(ge=1, le=MAX_LIMIT, description=f"Rows per page (1 to {MAX_LIMIT}).", examples=[20]),
+    ] = DEFAULT_LIMIT,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=2000,
+            description="Opaque position from a previous page's `next`; do not build it.",
+        ),
+    ] = None,
+    offset: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=MAX_OFFSET,
+            description="Rows to skip, for page-number interfaces (use `cursor` to walk deep).",
+        ),
+    ] = None,
+) -> PageParams:
+    if cursor is not None and offset is not None:
+        raise BadRequest(
+            "Give either `cursor` or `offset`, not both: a cursor already says where to start."
+        )
+    return PageParams(limit, cursor, offset)
+
+
+@dataclass(frozen=True)
+class PageResult:
+    rows: list[Any]
+    total: int
+    next_url: str | None
+
+
+def paginate(
+    session: Session, query: AnySelect, sort: Sort, params: PageParams, request: Request
+) -> PageResult:
+    """Run ``query`` for one page in ``sort`` order, with the total and the next page's URL."""
+    total = count_rows(session, query)
+    ordered = query.order_by(*(_order(key) for key in sort.keys))
+    if params.offset is not None:
+        rows = list(session.execute(ordered.offset(params.offset).limit(params.limit + 1)))
+        more = len(rows) > params.limit
+        rows = rows[: params.limit]
+        next_params = {"offset": str(params.offset + params.limit)}
+    else:
+        if params.cursor is not None:
+            ordered = ordered.where(_after(sort, decode_cursor(params.cursor, sort)))
+        rows = list(session.execute(ordered.limit(params.limit + 1)))
+        more = len(rows) > params.limit
+        rows = rows[: params.limit]
+        next_params = {"cursor": encode_cursor(sort, _values(rows[-1], sort))} if rows else {}
+    next_url = with_query(request, next_params, drop=("cursor", "offset")) if more else None
+    return PageResult(rows, total, next_url)
+
+
+def count_rows(session: Session, query: AnySelect) -> int:
+    counted = select(func.count()).select_from(query.order_by(None).subquery())
+    return int(session.execute(counted).scalar_one())
+
+
+def _order(key: SortKey) -> ColumnElement[Any]:
+    ordered: ColumnElement[Any] = key.column.desc() if key.descending else key.column.asc()
+    return ordered
+
+
+def _values(row: Any, sort: Sort) -> list[Any]:
+    mapping = row._mapping
+    return [mapping[f"_sort{index}"] for index in range(len(sort.keys))]
+
+
+def sort_columns(sort: Sort) -> list[ColumnElement[Any]]:
+    """The sort columns to add to a query, labelled so a page's last row yields the cursor."""
+    return [key.column.label(f"_sort{index}") for index, key in enumerate(sort.keys)]
+
+
+def _after(sort: Sort, values: Sequence[Any]) -> ColumnElement[bool]:
+    # (a, b, c) after (x, y, z): a > x, or a = x and b > y, or … — per key direction.
+    clauses = []
+    for index, key in enumerate(sort.keys):
+        equal = [k.column == values[i] for i, k in enumerate(sort.keys[:index])]
+        beyond = key.column < values[index] if key.descending else key.column > values[index]
+        clauses.append(and_(*equal, beyond))
+    return or_(*clauses)
+
+
+def encode_cursor(sort: Sort, values: Sequence[Any]) -> str:
+    payload = orjson.dumps({"s": sort.name, "k": list(values)}, default=str)
+    return base64.urlsafe_b64encode(payload).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: Sort) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        payload = orjson.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        values = payload["k"]
+        valid = payload["s"] == sort.name and isinstance(values, list)
+    except (ValueError, KeyError, TypeError, UnicodeEncodeError, binascii.Error):
+        valid = False
+    if not valid or len(values) != len(sort.keys):
+        raise BadRequest(
+            "The cursor is not valid for this list and sort order. Start without a cursor and "
+            "follow each page's `next` link.",
+            invalid_params=[{"in": "query", "name": "cursor", "reason": "not a valid cursor"}],
+        )
+    return list(values)
+
+
+def with_query(request: Request, updates: dict[str, str], drop: Sequence[str] = ()) -> str:
+    """The request's URL with some query parameters dropped or replaced."""
+    url = request.url.remove_query_params([*drop, *updates])
+    return str(url.include_query_params(**updates))

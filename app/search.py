@@ -1,0 +1,360 @@
+"""Full-text search: user text to a safe query, ranked hits, their objects and marked snippets.
+
+Whatever the user types becomes a list of words (runs of letters and digits); every word must
+match, the last one also as a prefix while it is still being typed (the query ends in a letter
+or digit) or when it is followed by ``*``. The words are passed as quoted literals (FTS5) or bound
+parameters (PostgreSQL), never as query syntax, so no input can produce a syntax error. Snippets
+are built here rather than by the database, so they are the same on both backends, and escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import html
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from pydantic import BaseModel
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from app import queries
+from app.errors import BadRequest
+from app.models import Aspect, Definition, Description, DisciplineUse, Faq
+from app.schemas import AspectRef
+from app.search_index import INDEXED, KINDS, NAME, PG_VECTOR, ROWID_STRIDE, IndexedTable
+
+WORD = re.compile(r"[^\W_]+")  # what both index tokenizers call a word
+MAX_TERM_CHARS = 200  # PostgreSQL ignores words over 2047 bytes; longer ones match nothing
+SNIPPET_WORDS = 16
+SNIPPET_LEAD = 4  # words shown before the first match
+MAX_WORD_CHARS = 80  # a "word" may be a whole CJK sentence: shorten it in a snippet
+MAX_GAP_CHARS = 40  # and so may the punctuation, symbols or emoji between two words
+MARK, END_MARK, CUT = "<mark>", "</mark>", "…"
+_BM25_WEIGHTS = "2.0, 1.0"  # title, body
+_PG_RANK_NORMALISATION = 1  # divide by 1 + log(length): short, exact documents rank higher
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The words of a query, lower-cased; ``prefix`` is the last word when it is still open."""
+
+    exact: tuple[str, ...]
+    prefix: str | None
+
+    @property
+    def empty(self) -> bool:
+        return not self.exact and self.prefix is None
+
+    def term_of(self, word: str) -> str | None:
+        """The query term a (lower-cased) word of a text matches, if any."""
+        if word in self.exact:
+            return word
+        if self.prefix is not None and word.startswith(self.prefix):
+            return self.prefix
+        return None
+
+
+def parse_terms(query: str) -> Terms:
+    query = unicodedata.normalize("NFC", query)
+    words = [word.lower() for word in WORD.findall(query)]
+    # The last word is still being typed, or the user asked for a prefix with "*".
+    open_ended = bool(words) and (WORD.match(query[-1]) is not None or query.rstrip()[-1] == "*")
+    prefix = words.pop() if open_ended else None
+    if prefix is not None and len(prefix) > MAX_TERM_CHARS:
+        prefix = None
+    exact = tuple(dict.fromkeys(word for word in words if len(word) <= MAX_TERM_CHARS))
+    return Terms(exact, prefix)
+
+
+def parse_kinds(values: Iterable[str] | None) -> tuple[str, ...]:
+    """The kinds named in ``kind`` parameters (each comma-separated); all kinds if none."""
+    named = [part.strip().lower() for value in values or () for part in value.split(",")]
+    named = [part for part in named if part]
+    unknown = [part for part in named if part not in KINDS]
+    if unknown:
+        raise BadRequest(
+            f"Unknown kind {', '.join(map(repr, unknown))}. Valid kinds: {', '.join(KINDS)}.",
+            invalid_params=[{"in": "query", "name": "kind", "reason": "unknown kind"}],
+        )
+    return tuple(kind for kind in KINDS if kind in named) or KINDS
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a hit stands in the ranking: score descending, then kind and id ascending."""
+
+    score: float
+    kind: str
+    ref_id: int
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A page of hits, each ``{"kind", "score", "snippet", "object"}`` as the API serialises it."""
+
+    items: list[dict[str, Any]]
+    total: int
+    next_cursor: str | None
+
+
+def search(
+    session: Session,
+    query: str,
+    *,
+    kinds: Sequence[str] = KINDS,
+    limit: int = 20,
+    cursor: str | None = None,
+) -> SearchResult:
+    """One page of hits for ``query``, best first, after the position ``cursor`` names."""
+    terms = parse_terms(query)
+    fingerprint = _fingerprint(terms, kinds)
+    after = decode_cursor(cursor, fingerprint) if cursor is not None else None
+    if terms.empty:
+        return SearchResult([], 0, None)
+    positions, total = _rank(session, terms, kinds, limit + 1, after)
+    page = positions[:limit]
+    items = _hits(session, page, terms)
+    more = len(positions) > limit
+    return SearchResult(items, total, encode_cursor(page[-1], fingerprint) if more else None)
+
+
+# --- ranking ---------------------------------------------------------------------------------
+
+
+def _rank(
+    session: Session, terms: Terms, kinds: Sequence[str], limit: int, after: Position | None
+) -> tuple[list[Position], int]:
+    entries = [entry for entry in INDEXED if entry.kind in kinds]
+    params: dict[str, Any] = {"limit": limit}
+    if session.get_bind().dialect.name == "postgresql":
+        hits = _pg_hits(entries, terms, params)
+    else:
+        hits = _sqlite_hits(entries, terms, params)
+    condition = "1 = 1"
+    if after is not None:
+        condition = (
+            "score < :after_score OR (score = :after_score AND "
+            "(kind > :after_kind OR (kind = :after_kind AND ref_id > :after_id)))"
+        )
+        params |= {"after_score": after.score, "after_kind": after.kind, "after_id": after.ref_id}
+    # One statement: the total and the page share one evaluation of the match; the LEFT JOIN
+    # still yields the total when the page is empty.
+    statement = (
+        f"WITH {hits} "
+        "SELECT c.total, p.kind, p.ref_id, p.score FROM (SELECT count(*) AS total FROM hits) c "
+        f"LEFT JOIN (SELECT kind, ref_id, score FROM hits WHERE {condition} "
+        "ORDER BY score DESC, kind, ref_id LIMIT :limit) p ON 1 = 1 "
+        "ORDER BY p.score DESC, p.kind, p.ref_id"
+    )
+    rows = session.connection().execute(text(statement), params).all()
+    positions = [Position(float(r.score), r.kind, int(r.ref_id)) for r in rows if r.kind]
+    return positions, int(rows[0].total) if rows else 0
+
+
+def _sqlite_hits(entries: Sequence[IndexedTable], terms: Terms, params: dict[str, Any]) -> str:
+    phrases = [_fts5_phrase(word) for word in terms.exact]
+    if terms.prefix is not None:
+        phrases.append(_fts5_phrase(terms.prefix) + "*")
+    params["match"] = " AND ".join(phrases)
+    code, row_id = f"r % {ROWID_STRIDE}", f"r / {ROWID_STRIDE}"
+    kind = " ".join(f"WHEN {e.code} THEN '{e.kind}'" for e in entries)
+    alias = next(e.code for e in INDEXED if e.table == "aspect_alias")
+    ref_id = (
+        f"CASE {code} WHEN {alias} THEN (SELECT aspect_id FROM aspect_alias WHERE id = {row_id}) "
+        f"ELSE {row_id} END"
+    )
+    codes = ", ".join(str(e.code) for e in entries)
+    # bm25() only works in the statement that runs the MATCH: MATERIALIZED stops SQLite from
+    # merging it into the grouping query. bm25 is lower for better matches; negated, higher is
+    # better on both backends.
+    return (
+        f"matched AS MATERIALIZED (SELECT rowid AS r, -bm25({NAME}, {_BM25_WEIGHTS}) AS score "
+        f"FROM {NAME} WHERE {NAME} MATCH :match AND rowid % {ROWID_STRIDE} IN ({codes})), "
+        f"hits AS (SELECT CASE {code} {kind} END AS kind, {ref_id} AS ref_id, "
+        "max(score) AS score FROM matched GROUP BY 1, 2)"
+    )
+
+
+def _fts5_phrase(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _pg_hits(entries: Sequence[IndexedTable], terms: Terms, params: dict[str, Any]) -> str:
+    parts = []
+    if terms.exact:
+        params["words"] = " ".join(terms.exact)
+        parts.append("plainto_tsquery('simple'::regconfig, :words)")
+    if terms.prefix is not None:
+        params["prefix"] = "'" + terms.prefix.replace("\\", "\\\\").replace("'", "''") + "':*"
+        parts.append("to_tsquery('simple'::regconfig, :prefix)")
+    tsquery = "(" + " && ".join(parts) + ")"
+    branches = []
+    # ts_rank is a float4; as float8 it survives the round trip through a cursor exactly.
+    for entry in entries:
+        vector = f"t.{PG_VECTOR}"
+        ref_id = "t.aspect_id" if entry.table == "aspect_alias" else "t.id"
+        branches.append(
+            f"SELECT '{entry.kind}' AS kind, {ref_id} AS ref_id, "
+            f"ts_rank({vector}, {tsquery}, {_PG_RANK_NORMALISATION})::float8 AS score "
+            f"FROM {entry.table} t WHERE {vector} @@ {tsquery}"
+        )
+    # An aspect can match by its name and by several aliases: it is one hit, at its best score.
+    return (
+        "hits AS (SELECT kind, ref_id, max(score) AS score FROM ("
+        + " UNION ALL ".join(branches)
+        + ") AS m GROUP BY kind, ref_id)"
+    )
+
+
+# --- cursors ---------------------------------------------------------------------------------
+
+
+def _fingerprint(terms: Terms, kinds: Sequence[str]) -> str:
+    payload = orjson.dumps([terms.exact, terms.prefix, sorted(kinds)])
+    return hashlib.sha256(payload).hexdigest()[:16]
+
+
+def encode_cursor(position: Position, fingerprint: str) -> str:
+    payload = [fingerprint, position.score, position.kind, position.ref_id]
+    return base64.urlsafe_b64encode(orjson.dumps(payload)).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str, fingerprint: str) -> Position:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        found, score, kind, ref_id = orjson.loads(base64.urlsafe_b64decode(padded.encode()))
+        valid = (
+            isinstance(score, int | float)
+            and not isinstance(score, bool)
+            and kind in KINDS
+            and isinstance(ref_id, int)
+            and not isinstance(ref_id, bool)
+            and 0 <= ref_id < 2**63  # beyond, SQLite's driver raises instead of comparing
+        )
+    except (ValueError, TypeError, UnicodeEncodeError, binascii.Error):
+        valid = False
+    if not valid:
+        raise _bad_cursor("The cursor is not valid.")
+    if found != fingerprint:
+        raise _bad_cursor("The cursor belongs to another query (q or kind changed).")
+    return Position(float(score), kind, ref_id)
+
+
+def _bad_cursor(why: str) -> BadRequest:
+    return BadRequest(
+        f"{why} Search without a cursor, then follow each page's `next` link.",
+        invalid_params=[{"in": "query", "name": "cursor", "reason": "not a valid cursor"}],
+    )
+
+
+# --- objects and snippets --------------------------------------------------------------------
+
+_Loaded = dict[int, tuple[BaseModel, list[str]]]  # id -> (object, the texts a snippet may show)
+
+
+def _hits(session: Session, positions: Sequence[Position], terms: Terms) -> list[dict[str, Any]]:
+    loaded: dict[str, _Loaded] = {}
+    for kind in {position.kind for position in positions}:
+        ids = [p.ref_id for p in positions if p.kind == kind]
+        loaded[kind] = _LOADERS[kind](session, ids)
+    items = []
+    for position in positions:
+        found = loaded[position.kind].get(position.ref_id)
+        if found is None:  # deleted since it was ranked (PostgreSQL reads committed rows)
+            continue
+        fact, fields = found
+        items.append({
+            "kind": position.kind,
+            "score": round(position.score, 6),
+            "snippet": make_snippet(fields, terms),
+            "object": fact,
+        })  # fmt: skip
+    return items
+
+
+def _load_aspects(session: Session, ids: list[int]) -> _Loaded:
+    aliases = queries.aliases_of(session, Aspect, ids)
+    rows = session.execute(
+        select(col(Aspect.id), col(Aspect.slug), col(Aspect.name)).where(col(Aspect.id).in_(ids))
+    )
+    return {
+        row.id: (AspectRef(slug=row.slug, name=row.name), [row.name, *aliases.get(row.id, [])])
+        for row in rows
+    }
+
+
+def _load_descriptions(session: Session, ids: list[int]) -> _Loaded:
+    rows = session.execute(queries.description_select().where(col(Description.id).in_(ids)))
+    return {row.id: (queries.to_description(row), [row.text, row.label]) for row in rows}
+
+
+def _load_definitions(session: Session, ids: list[int]) -> _Loaded:
+    rows = session.execute(queries.definition_select().where(col(Definition.id).in_(ids)))
+    return {row.id: (queries.to_definition(row), [row.text]) for row in rows}
+
+
+def _load_uses(session: Session, ids: list[int]) -> _Loaded:
+    rows = session.execute(queries.use_select().where(col(DisciplineUse.id).in_(ids)))
+    return {row.id: (queries.to_use(row), [row.text, row.title]) for row in rows}
+
+
+def _load_faqs(session: Session, ids: list[int]) -> _Loaded:
+    rows = session.execute(queries.faq_select().where(col(Faq.id).in_(ids)))
+    return {row.id: (queries.to_faq(row), [row.question, row.answer]) for row in rows}
+
+
+_LOADERS: dict[str, Callable[[Session, list[int]], _Loaded]] = {
+    "aspect": _load_aspects,
+    "description": _load_descriptions,
+    "definition": _load_definitions,
+    "use": _load_uses,
+    "faq": _load_faqs,
+}
+
+
+def make_snippet(fields: Sequence[str], terms: Terms) -> str:
+    """A short, HTML-escaped extract of the field that matches most query terms (ties: first)."""
+    scored = []
+    for field in fields:
+        words = list(WORD.finditer(field))
+        found = [terms.term_of(word.group().lower()) for word in words]
+        scored.append((len({term for term in found if term}), field, words, found))
+    _, field, words, found = max(scored, key=lambda item: item[0])
+    if not words:
+        return html.escape(" ".join(field.split())[: SNIPPET_WORDS * 8], quote=False)
+    start = _best_window(found)
+    end = min(len(words), start + SNIPPET_WORDS)
+    parts = [CUT] if start > 0 else []
+    offset = words[start].start() if start > 0 else 0
+    for match, term in zip(words[start:end], found[start:end], strict=True):
+        parts.append(_shorten(field[offset : match.start()], MAX_GAP_CHARS))
+        word = _shorten(match.group(), MAX_WORD_CHARS)
+        parts.append(f"{MARK}{word}{END_MARK}" if term else word)
+        offset = match.end()
+    parts.append(_shorten(field[offset:], MAX_GAP_CHARS) if end == len(words) else CUT)
+    return " ".join("".join(parts).split())
+
+
+def _shorten(text: str, limit: int) -> str:
+    return html.escape(text if len(text) <= limit else text[:limit] + CUT, quote=False)
+
+
+def _best_window(found: Sequence[str | None]) -> int:
+    """The first word of the window showing the most distinct terms, then the most matches."""
+    best, best_key = 0, (0, 0)
+    for index, term in enumerate(found):
+        if term is None:
+            continue
+        start = max(0, min(index - SNIPPET_LEAD, len(found) - SNIPPET_WORDS))
+        window = found[start : start + SNIPPET_WORDS]
+        key = (len({t for t in window if t}), sum(t is not None for t in window))
+        if key > best_key:
+            best, best_key = start, key
+    return best

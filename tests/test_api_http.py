@@ -1,0 +1,163 @@
+"""Formats and HTTP behaviour of the read API: CSV, text, ETag/304, HEAD, CORS, gzip."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+from tests.seed_helpers import FIXTURES, load_bundled, load_files
+
+READ_PATHS = [
+    "/v1/disciplines",
+    "/v1/aspects",
+    "/v1/descriptions",
+    "/v1/definitions",
+    "/v1/uses",
+    "/v1/faqs",
+    "/v1/sources",
+    "/v1/aspects/scope",
+    "/v1/disciplines/production",
+    "/v1/sources/twenty-five-differences",
+    "/v1/compare?aspect=scope",
+    "/v1/compare?disciplines=production,operations",
+]
+
+
+@pytest.fixture
+def api(client: TestClient, engine: Engine) -> TestClient:
+    load_bundled(engine)
+    return client
+
+
+def _with(path: str, query: str) -> str:
+    return f"{path}{'&' if '?' in path else '?'}{query}"
+
+
+@pytest.mark.parametrize("path", READ_PATHS)
+def test_csv_for_every_read(api: TestClient, path: str) -> None:
+    response = api.get(_with(path, "format=csv"))
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert len(rows) >= 2
+    assert all(len(row) == len(rows[0]) for row in rows)
+
+
+@pytest.mark.parametrize("path", READ_PATHS)
+def test_text_for_every_read(api: TestClient, path: str) -> None:
+    response = api.get(path, headers={"Accept": "text/plain"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/plain; charset=utf-8"
+    header, rule = response.text.splitlines()[:2]
+    assert set(rule) <= {"-", " "}
+    assert len(header.split()) >= 2
+
+
+def test_csv_of_compare_has_a_column_per_discipline(api: TestClient) -> None:
+    response = api.get("/v1/compare?aspect=focus&disciplines=production,operations",
+                       headers={"Accept": "text/csv"})  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert list(rows[0]) == [
+        "aspect", "source", "label", "production-management", "operations-management",
+    ]  # fmt: skip
+    by_source = {row["source"]: row for row in rows}
+    assert by_source["structured-comparison"]["production-management"] == (
+        "Concentrates on manufacturing of physical products."
+    )
+
+
+def test_text_of_a_collection_ends_with_the_page_line(api: TestClient) -> None:
+    text = api.get("/v1/aspects?limit=5&format=text").text
+    assert text.rstrip().splitlines()[-1].startswith("5 of 44; next page: http")
+
+
+@pytest.mark.parametrize(
+    ("accept", "content_type"),
+    [
+        ("application/json", "application/json"),
+        ("text/csv;q=0.9, text/plain;q=0.5", "text/csv; charset=utf-8"),
+        ("*/*", "application/json"),
+        ("text/html, text/*;q=0.8", "text/plain; charset=utf-8"),
+        ("application/problem+json", "application/json"),
+    ],
+)
+def test_accept_header_negotiation(api: TestClient, accept: str, content_type: str) -> None:
+    response = api.get("/v1/aspects", headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == content_type
+
+
+def test_unacceptable_accept_is_406(api: TestClient) -> None:
+    response = api.get("/v1/aspects", headers={"Accept": "application/xml, image/png"})
+    assert response.status_code == 406
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "text/csv" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("path", READ_PATHS)
+def test_etag_and_304_on_every_read(api: TestClient, path: str) -> None:
+    first = api.get(path)
+    etag = first.headers["etag"]
+    assert etag.startswith('"v')
+    assert etag.endswith('"')
+    assert first.headers["cache-control"] == "public, no-cache"
+    again = api.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["etag"] == etag
+    assert api.get(path, headers={"If-None-Match": '"v0-other"'}).status_code == 200
+
+
+def test_etag_differs_per_representation(api: TestClient) -> None:
+    etags = {
+        api.get("/v1/aspects").headers["etag"],
+        api.get("/v1/aspects?format=csv").headers["etag"],
+        api.get("/v1/aspects", headers={"Accept": "text/plain"}).headers["etag"],
+        api.get("/v1/aspects?limit=5").headers["etag"],
+    }
+    assert len(etags) == 4
+
+
+def test_a_data_change_invalidates_etags(api: TestClient, engine: Engine) -> None:
+    response = api.get("/v1/aspects")
+    etag = response.headers["etag"]
+    load_files(engine, FIXTURES / "project_vs_program.md")
+    fresh = api.get("/v1/aspects", headers={"If-None-Match": etag})
+    assert fresh.status_code == 200
+    assert fresh.headers["etag"] != etag
+    assert fresh.json()["total"] > response.json()["total"]
+
+
+def test_head_answers_headers_without_body(api: TestClient) -> None:
+    get = api.get("/v1/aspects/scope", headers={"Accept-Encoding": "identity"})
+    head = api.head("/v1/aspects/scope", headers={"Accept-Encoding": "identity"})
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["etag"] == get.headers["etag"]
+    assert head.headers["content-length"] == get.headers["content-length"]
+
+
+def test_wrong_method_is_405_with_allow(api: TestClient) -> None:
+    response = api.post("/v1/aspects")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD"
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_cors_exposes_pagination_and_cache_headers(api: TestClient) -> None:
+    response = api.get("/v1/aspects", headers={"Origin": "https://app.example"})
+    assert response.headers["access-control-allow-origin"] == "*"
+    exposed = {h.strip() for h in response.headers["access-control-expose-headers"].split(",")}
+    assert exposed == {"ETag", "Link", "X-Total-Count"}
+
+
+def test_large_bodies_are_gzipped(api: TestClient) -> None:
+    response = api.get("/v1/descriptions?limit=200", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.json()["total"] == 100
+    small = api.get("/v1/disciplines/nope", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in small.headers
