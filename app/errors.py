@@ -142,7 +142,7 @@ def _from_http_exception(exc: StarletteHTTPException, request: Request) -> AppEr
     if exc.status_code == 405:
         methods = [m.strip() for m in headers.get("Allow", "").split(",") if m.strip()]
         if "GET" in methods and "HEAD" not in methods:
-            methods.append("HEAD")  # HeadMiddleware answers HEAD wherever GET is allowed
+            methods.append("HEAD")  # app.http.head_as_get answers HEAD wherever GET is allowed
             headers["Allow"] = ", ".join(methods)
         allowed = headers.get("Allow") or "another method"
         return MethodNotAllowed(

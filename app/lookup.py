@@ -12,9 +12,11 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlalchemy.engine import Connection
+from sqlmodel import col
 
 from app.errors import BadRequest, NotFound
+from app.memo import remembered
 from app.models import Aspect, AspectAlias, Discipline, DisciplineAlias, Source
 from seed.names import slugify
 
@@ -52,28 +54,35 @@ DISCIPLINES = _Vocabulary(
 SOURCES = _Vocabulary("source", Source, Source.file_name, None, None, "/v1/sources")
 
 
-def find_term(session: Session, vocabulary: _Vocabulary, key: str) -> Term | None:
+def find_term(connection: Connection, vocabulary: _Vocabulary, key: str) -> Term | None:
+    """The term ``key`` names, by the precedence above; remembered per dataset version."""
+    return remembered(
+        connection, ("term", vocabulary.noun, key), lambda: _find_term(connection, vocabulary, key)
+    )
+
+
+def _find_term(connection: Connection, vocabulary: _Vocabulary, key: str) -> Term | None:
     table = vocabulary.table
     columns = (col(table.id), col(table.slug), col(vocabulary.name_column))
-    row = session.execute(select(*columns).where(col(table.slug) == key)).first()
+    row = connection.execute(select(*columns).where(col(table.slug) == key)).first()
     if row is None:
         query = select(*columns).where(col(vocabulary.name_column) == key).limit(1)
-        row = session.execute(query).first()
+        row = connection.execute(query).first()
     normalised = slugify(key)
     if row is None and normalised:
-        row = session.execute(select(*columns).where(col(table.slug) == normalised)).first()
+        row = connection.execute(select(*columns).where(col(table.slug) == normalised)).first()
     if row is None and normalised and vocabulary.alias_table is not None:
         alias = vocabulary.alias_table
         query = select(*columns).join(alias, col(vocabulary.alias_fk) == col(table.id))
-        row = session.execute(query.where(col(alias.key) == normalised).limit(1)).first()
-    return Term(*row) if row is not None else None
+        row = connection.execute(query.where(col(alias.key) == normalised).limit(1)).first()
+    return Term(row.id, row.slug, row[2]) if row is not None else None
 
 
-def require_term(session: Session, vocabulary: _Vocabulary, key: str) -> Term:
+def require_term(connection: Connection, vocabulary: _Vocabulary, key: str) -> Term:
     """The term for ``key``, or a 404 problem with suggestions."""
-    term = find_term(session, vocabulary, key)
+    term = find_term(connection, vocabulary, key)
     if term is None:
-        found = suggest(session, vocabulary, key)
+        found = suggest(connection, vocabulary, key)
         hint = f" Did you mean {', '.join(found)}?" if found else ""
         raise NotFound(
             f"No {vocabulary.noun} matches {key!r}.{hint} {vocabulary.collection} lists them all.",
@@ -82,11 +91,11 @@ def require_term(session: Session, vocabulary: _Vocabulary, key: str) -> Term:
     return term
 
 
-def require_filter(session: Session, vocabulary: _Vocabulary, name: str, key: str) -> Term:
+def require_filter(connection: Connection, vocabulary: _Vocabulary, name: str, key: str) -> Term:
     """Like :func:`require_term`, for a query filter: a miss is a 400 naming the parameter."""
-    term = find_term(session, vocabulary, key)
+    term = find_term(connection, vocabulary, key)
     if term is None:
-        found = suggest(session, vocabulary, key)
+        found = suggest(connection, vocabulary, key)
         hint = f" Did you mean {', '.join(found)}?" if found else ""
         raise BadRequest(
             f"The {name} filter names no {vocabulary.noun}: {key!r}.{hint}",
@@ -96,19 +105,11 @@ def require_filter(session: Session, vocabulary: _Vocabulary, name: str, key: st
     return term
 
 
-def suggest(session: Session, vocabulary: _Vocabulary, key: str) -> list[str]:
+def suggest(connection: Connection, vocabulary: _Vocabulary, key: str) -> list[str]:
     """Slugs of the terms whose slug, name or alias is closest to ``key`` (typo-tolerant)."""
-    table, alias = vocabulary.table, vocabulary.alias_table
-    choices: dict[str, str] = {}
-    for slug, name in session.execute(select(col(table.slug), col(vocabulary.name_column))):
-        choices[f"{slug}\x00slug"] = slug
-        choices[f"{slug}\x00name"] = name
-    if alias is not None:
-        query = select(col(table.slug), col(alias.alias)).join(
-            alias, col(vocabulary.alias_fk) == col(table.id)
-        )
-        for slug, name in session.execute(query):
-            choices[f"{slug}\x00{name}"] = name
+    choices = remembered(
+        connection, ("choices", vocabulary.noun), lambda: _choices(connection, vocabulary)
+    )
     matches = process.extract(
         key, choices, scorer=fuzz.WRatio, processor=_fold, limit=MAX_SUGGESTIONS * 3,
         score_cutoff=SUGGESTION_CUTOFF,
@@ -119,6 +120,22 @@ def suggest(session: Session, vocabulary: _Vocabulary, key: str) -> list[str]:
         if slug not in slugs:
             slugs.append(slug)
     return slugs[:MAX_SUGGESTIONS]
+
+
+def _choices(connection: Connection, vocabulary: _Vocabulary) -> dict[str, str]:
+    """Every name a term of ``vocabulary`` goes by, keyed by its slug and kind of name."""
+    table, alias = vocabulary.table, vocabulary.alias_table
+    choices: dict[str, str] = {}
+    for slug, name in connection.execute(select(col(table.slug), col(vocabulary.name_column))):
+        choices[f"{slug}\x00slug"] = slug
+        choices[f"{slug}\x00name"] = name
+    if alias is not None:
+        query = select(col(table.slug), col(alias.alias)).join(
+            alias, col(vocabulary.alias_fk) == col(table.id)
+        )
+        for slug, name in connection.execute(query):
+            choices[f"{slug}\x00{name}"] = name
+    return choices
 
 
 def _fold(text: str) -> str:

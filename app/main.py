@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import Receive, Scope, Send
 
 from app import __version__
 from app.api.responses import TOTAL_COUNT_HEADER
@@ -27,9 +28,10 @@ from app.api.routes import (
 )
 from app.api.routing import StrictQueryRoute
 from app.config import Settings, get_settings
+from app.dataset import VersionReader
 from app.db import create_db_engine
 from app.errors import install_error_handlers
-from app.http import ConditionalGetMiddleware, HeadMiddleware
+from app.http import ReadCache, head_as_get
 from app.openapi import build_openapi
 
 DESCRIPTION = """
@@ -58,13 +60,30 @@ TAGS = [
 ]
 
 
+class VersusApp(FastAPI):
+    """FastAPI with the read cache in front of everything else, where a hit costs least."""
+
+    read_cache: ReadCache
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        if scope["method"] == "HEAD":
+            scope, send = head_as_get(scope, send)
+        if self.read_cache.handles(scope):
+            await self.read_cache(scope, receive, send, super().__call__)
+        else:
+            await super().__call__(scope, receive, send)
+
+
 class Root(BaseModel):
     name: str
     version: str
     links: dict[str, str]
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> VersusApp:
     """Build the app. Without arguments it reads the settings and creates its own engine."""
     settings = settings or get_settings()
     owns_engine = engine is None
@@ -72,10 +91,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        app.state.version_reader.close()
         if owns_engine:
             app.state.engine.dispose()
 
-    app = FastAPI(
+    app = VersusApp(
         title="versus",
         version=__version__,
         description=DESCRIPTION,
@@ -85,10 +105,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.router.route_class = StrictQueryRoute  # every route rejects unknown query parameters
     app.state.settings = settings
     app.state.engine = engine or create_db_engine(settings.database_url)
+    app.state.version_reader = VersionReader(app.state.engine)
+    app.read_cache = ReadCache(app.state.version_reader)
     # Outermost last: CORS wraps everything, so 304s and errors carry its headers too.
-    app.add_middleware(ConditionalGetMiddleware, engine_of=lambda: app.state.engine)
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
-    app.add_middleware(HeadMiddleware)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

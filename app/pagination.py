@@ -17,14 +17,17 @@ from typing import Annotated, Any
 import orjson
 from fastapi import Query, Request
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
 from app.errors import BadRequest
+from app.memo import remembered
 from app.sql import AnySelect
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 20
 MAX_OFFSET = 1_000_000
+# Query parameters that choose a page or a presentation, not which rows match.
+_NOT_FILTERS = frozenset({"cursor", "offset", "limit", "sort", "format", "include"})
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,8 @@ class PageParams:
     offset: int | None
 
 
-def page_params(
+# async: it only checks its arguments, and FastAPI would run a plain def in a worker thread.
+async def page_params(
     limit: Annotated[
         int,
         Query(ge=1, le=MAX_LIMIT, description=f"Rows per page (1 to {MAX_LIMIT}).", examples=[20]),
@@ -86,20 +90,32 @@ class PageResult:
 
 
 def paginate(
-    session: Session, query: AnySelect, sort: Sort, params: PageParams, request: Request
+    connection: Connection,
+    query: AnySelect,
+    sort: Sort,
+    params: PageParams,
+    request: Request,
 ) -> PageResult:
-    """Run ``query`` for one page in ``sort`` order, with the total and the next page's URL."""
-    total = count_rows(session, query)
+    """Run ``query`` for one page in ``sort`` order, with the total and the next page's URL.
+
+    The total depends only on the path and the filters, so it is counted once per dataset
+    version: walking a list's pages does not count it again on every page.
+    """
+    filters = tuple(
+        sorted((k, v) for k, v in request.query_params.multi_items() if k not in _NOT_FILTERS)
+    )
+    count_key = ("count", request.url.path, filters)
+    total = remembered(connection, count_key, lambda: count_rows(connection, query))
     ordered = query.order_by(*(_order(key) for key in sort.keys))
     if params.offset is not None:
-        rows = list(session.execute(ordered.offset(params.offset).limit(params.limit + 1)))
+        rows = list(connection.execute(ordered.offset(params.offset).limit(params.limit + 1)))
         more = len(rows) > params.limit
         rows = rows[: params.limit]
         next_params = {"offset": str(params.offset + params.limit)}
     else:
         if params.cursor is not None:
             ordered = ordered.where(_after(sort, decode_cursor(params.cursor, sort)))
-        rows = list(session.execute(ordered.limit(params.limit + 1)))
+        rows = list(connection.execute(ordered.limit(params.limit + 1)))
         more = len(rows) > params.limit
         rows = rows[: params.limit]
         next_params = {"cursor": encode_cursor(sort, _values(rows[-1], sort))} if rows else {}
@@ -107,9 +123,9 @@ def paginate(
     return PageResult(rows, total, next_url)
 
 
-def count_rows(session: Session, query: AnySelect) -> int:
+def count_rows(connection: Connection, query: AnySelect) -> int:
     counted = select(func.count()).select_from(query.order_by(None).subquery())
-    return int(session.execute(counted).scalar_one())
+    return int(connection.execute(counted).scalar_one())
 
 
 def _order(key: SortKey) -> ColumnElement[Any]:

@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlalchemy.engine import Connection
+from sqlmodel import col
 
 from app import schemas
 from app.models import (
@@ -53,6 +55,7 @@ def aspect_ref(row: Any) -> schemas.AspectRef:
     return schemas.AspectRef(slug=row.aspect_slug, name=row.aspect_name)
 
 
+@cache  # built once: constructing a joined select costs more than running it
 def description_select(*extra: SQLColumn) -> AnySelect:
     return (
         select(
@@ -98,6 +101,7 @@ def to_aspect_description(row: Any) -> schemas.AspectDescription:
     )
 
 
+@cache  # built once: constructing a joined select costs more than running it
 def definition_select(*extra: SQLColumn) -> AnySelect:
     return (
         select(
@@ -125,6 +129,7 @@ def to_definition(row: Any) -> schemas.Definition:
     )
 
 
+@cache  # built once: constructing a joined select costs more than running it
 def use_select(*extra: SQLColumn) -> AnySelect:
     return (
         select(
@@ -156,6 +161,7 @@ def to_use(row: Any) -> schemas.Use:
     )
 
 
+@cache  # built once: constructing a joined select costs more than running it
 def faq_select(*extra: SQLColumn) -> AnySelect:
     return select(
         col(Faq.id),
@@ -181,7 +187,23 @@ def to_faq(row: Any) -> schemas.Faq:
     )
 
 
-def to_source(source: Source, *, with_report: bool = False) -> schemas.Source:
+@cache  # built once: constructing a joined select costs more than running it
+def source_select(*extra: SQLColumn) -> AnySelect:
+    return select(
+        col(Source.id),
+        col(Source.slug),
+        col(Source.title),
+        col(Source.file_name),
+        col(Source.format),
+        col(Source.sha256),
+        col(Source.imported_at),
+        col(Source.report),
+        *extra,
+    )
+
+
+def to_source(source: Any, *, with_report: bool = False) -> schemas.Source:
+    """A source from a :func:`source_select` row."""
     report = source.report or {}
     return schemas.Source(
         slug=source.slug,
@@ -196,7 +218,7 @@ def to_source(source: Source, *, with_report: bool = False) -> schemas.Source:
     )
 
 
-def aliases_of(session: Session, table: Any, ids: Iterable[int]) -> dict[int, list[str]]:
+def aliases_of(connection: Connection, table: Any, ids: Iterable[int]) -> dict[int, list[str]]:
     """Term id → its aliases, for the aspects or disciplines ``ids``."""
     alias, fk = (
         (AspectAlias, AspectAlias.aspect_id)
@@ -209,6 +231,6 @@ def aliases_of(session: Session, table: Any, ids: Iterable[int]) -> dict[int, li
         .order_by(col(fk), col(alias.id))
     )
     found: dict[int, list[str]] = defaultdict(list)
-    for term_id, name in session.execute(query):
+    for term_id, name in connection.execute(query):
         found[term_id].append(name)
     return found

@@ -22,7 +22,8 @@ from typing import Any
 import orjson
 from pydantic import BaseModel
 from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlalchemy.engine import Connection
+from sqlmodel import col, select
 
 from app import queries
 from app.errors import BadRequest
@@ -105,7 +106,7 @@ class SearchResult:
 
 
 def search(
-    session: Session,
+    connection: Connection,
     query: str,
     *,
     kinds: Sequence[str] = KINDS,
@@ -118,9 +119,9 @@ def search(
     after = decode_cursor(cursor, fingerprint) if cursor is not None else None
     if terms.empty:
         return SearchResult([], 0, None)
-    positions, total = _rank(session, terms, kinds, limit + 1, after)
+    positions, total = _rank(connection, terms, kinds, limit + 1, after)
     page = positions[:limit]
-    items = _hits(session, page, terms)
+    items = _hits(connection, page, terms)
     more = len(positions) > limit
     return SearchResult(items, total, encode_cursor(page[-1], fingerprint) if more else None)
 
@@ -129,11 +130,11 @@ def search(
 
 
 def _rank(
-    session: Session, terms: Terms, kinds: Sequence[str], limit: int, after: Position | None
+    connection: Connection, terms: Terms, kinds: Sequence[str], limit: int, after: Position | None
 ) -> tuple[list[Position], int]:
     entries = [entry for entry in INDEXED if entry.kind in kinds]
     params: dict[str, Any] = {"limit": limit}
-    if session.get_bind().dialect.name == "postgresql":
+    if connection.dialect.name == "postgresql":
         hits = _pg_hits(entries, terms, params)
     else:
         hits = _sqlite_hits(entries, terms, params)
@@ -153,7 +154,7 @@ def _rank(
         "ORDER BY score DESC, kind, ref_id LIMIT :limit) p ON 1 = 1 "
         "ORDER BY p.score DESC, p.kind, p.ref_id"
     )
-    rows = session.connection().execute(text(statement), params).all()
+    rows = connection.execute(text(statement), params).all()
     positions = [Position(float(r.score), r.kind, int(r.ref_id)) for r in rows if r.kind]
     return positions, int(rows[0].total) if rows else 0
 
@@ -259,11 +260,13 @@ def _bad_cursor(why: str) -> BadRequest:
 _Loaded = dict[int, tuple[BaseModel, list[str]]]  # id -> (object, the texts a snippet may show)
 
 
-def _hits(session: Session, positions: Sequence[Position], terms: Terms) -> list[dict[str, Any]]:
+def _hits(
+    connection: Connection, positions: Sequence[Position], terms: Terms
+) -> list[dict[str, Any]]:
     loaded: dict[str, _Loaded] = {}
     for kind in {position.kind for position in positions}:
         ids = [p.ref_id for p in positions if p.kind == kind]
-        loaded[kind] = _LOADERS[kind](session, ids)
+        loaded[kind] = _LOADERS[kind](connection, ids)
     items = []
     for position in positions:
         found = loaded[position.kind].get(position.ref_id)
@@ -279,9 +282,9 @@ def _hits(session: Session, positions: Sequence[Position], terms: Terms) -> list
     return items
 
 
-def _load_aspects(session: Session, ids: list[int]) -> _Loaded:
-    aliases = queries.aliases_of(session, Aspect, ids)
-    rows = session.execute(
+def _load_aspects(connection: Connection, ids: list[int]) -> _Loaded:
+    aliases = queries.aliases_of(connection, Aspect, ids)
+    rows = connection.execute(
         select(col(Aspect.id), col(Aspect.slug), col(Aspect.name)).where(col(Aspect.id).in_(ids))
     )
     return {
@@ -290,27 +293,27 @@ def _load_aspects(session: Session, ids: list[int]) -> _Loaded:
     }
 
 
-def _load_descriptions(session: Session, ids: list[int]) -> _Loaded:
-    rows = session.execute(queries.description_select().where(col(Description.id).in_(ids)))
+def _load_descriptions(connection: Connection, ids: list[int]) -> _Loaded:
+    rows = connection.execute(queries.description_select().where(col(Description.id).in_(ids)))
     return {row.id: (queries.to_description(row), [row.text, row.label]) for row in rows}
 
 
-def _load_definitions(session: Session, ids: list[int]) -> _Loaded:
-    rows = session.execute(queries.definition_select().where(col(Definition.id).in_(ids)))
+def _load_definitions(connection: Connection, ids: list[int]) -> _Loaded:
+    rows = connection.execute(queries.definition_select().where(col(Definition.id).in_(ids)))
     return {row.id: (queries.to_definition(row), [row.text]) for row in rows}
 
 
-def _load_uses(session: Session, ids: list[int]) -> _Loaded:
-    rows = session.execute(queries.use_select().where(col(DisciplineUse.id).in_(ids)))
+def _load_uses(connection: Connection, ids: list[int]) -> _Loaded:
+    rows = connection.execute(queries.use_select().where(col(DisciplineUse.id).in_(ids)))
     return {row.id: (queries.to_use(row), [row.text, row.title]) for row in rows}
 
 
-def _load_faqs(session: Session, ids: list[int]) -> _Loaded:
-    rows = session.execute(queries.faq_select().where(col(Faq.id).in_(ids)))
+def _load_faqs(connection: Connection, ids: list[int]) -> _Loaded:
+    rows = connection.execute(queries.faq_select().where(col(Faq.id).in_(ids)))
     return {row.id: (queries.to_faq(row), [row.question, row.answer]) for row in rows}
 
 
-_LOADERS: dict[str, Callable[[Session, list[int]], _Loaded]] = {
+_LOADERS: dict[str, Callable[[Connection, list[int]], _Loaded]] = {
     "aspect": _load_aspects,
     "description": _load_descriptions,
     "definition": _load_definitions,

@@ -131,3 +131,25 @@ def test_dataset_version_bump_rolls_back_with_its_transaction(engine: Engine) ->
         bump_dataset_version(session)
         session.rollback()
         assert dataset_version(session) == 0
+
+
+def test_an_orm_write_bumps_the_version_when_it_commits(engine: Engine) -> None:
+    with Session(engine) as session:
+        make_discipline(session)
+        session.commit()
+    with Session(engine) as session:
+        assert dataset_version(session) == 1
+        session.execute(delete(Discipline))
+        session.commit()
+        assert dataset_version(session) == 2
+
+
+def test_reads_and_explicit_bumps_do_not_bump_again(engine: Engine) -> None:
+    with Session(engine) as session:
+        session.execute(select(Discipline)).all()
+        session.commit()
+        assert dataset_version(session) == 0
+        make_discipline(session)
+        assert bump_dataset_version(session) == 1
+        session.commit()
+        assert dataset_version(session) == 1

@@ -1,4 +1,7 @@
-"""Dependencies shared by the routes: the engine and a read session per request."""
+"""Dependencies shared by the routes: the engine and a read connection per request.
+
+The trivial ones are ``async def``: FastAPI would otherwise run each in a worker thread.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +9,27 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlalchemy.engine import Connection, Engine
 
 from app.config import Settings
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
-    with Session(engine) as session:
-        yield session
+def get_connection(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connection]:
+    """A connection for the request's reads: Core rows, no ORM identity map to fill."""
+    with engine.connect() as connection:
+        yield connection
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
-SessionDep = Annotated[Session, Depends(get_session)]
+ConnectionDep = Annotated[Connection, Depends(get_connection)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

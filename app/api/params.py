@@ -54,5 +54,5 @@ FormatParam = Annotated[
 ]
 
 
-def format_param(format_: FormatParam = None) -> None:
+async def format_param(format_: FormatParam = None) -> None:
     """Documents ``format`` on every read operation; app.formats.negotiate acts on it."""

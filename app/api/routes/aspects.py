@@ -6,11 +6,12 @@ from typing import Annotated, Literal
 
 from fastapi import Path, Query, Request
 from sqlalchemy import ColumnElement, exists, or_, select
-from sqlmodel import Session, col
+from sqlalchemy.engine import Connection
+from sqlmodel import col
 from starlette.responses import Response
 
 from app import schemas
-from app.api.deps import SessionDep
+from app.api.deps import ConnectionDep
 from app.api.params import (
     DisciplineFilter,
     PageDep,
@@ -50,7 +51,7 @@ TEXT_COLUMNS = ("slug", "name", "aliases")
 )
 def list_aspects(
     request: Request,
-    session: SessionDep,
+    connection: ConnectionDep,
     page: PageDep,
     discipline: DisciplineFilter = None,
     source: SourceFilter = None,
@@ -61,16 +62,16 @@ def list_aspects(
         Query(description="`descriptions` embeds each aspect's descriptions."),
     ] = None,
 ) -> Response:
-    scope = _description_scope(session, discipline, source)
+    scope = _description_scope(connection, discipline, source)
     query = select(col(Aspect.id), col(Aspect.slug), col(Aspect.name), *sort_columns(SORTS[sort]))
     if scope is not None:
         query = query.where(exists().where(col(Description.aspect_id) == col(Aspect.id), *scope))
     if q:
         query = query.where(_matches(q))
-    result = paginate(session, query, SORTS[sort], page, request)
+    result = paginate(connection, query, SORTS[sort], page, request)
     ids = [row.id for row in result.rows]
-    aliases = aliases_of(session, Aspect, ids)
-    embedded = _descriptions_of(session, ids, scope or []) if include else {}
+    aliases = aliases_of(connection, Aspect, ids)
+    embedded = _descriptions_of(connection, ids, scope or []) if include else {}
     items = [
         schemas.Aspect(
             slug=row.slug,
@@ -94,15 +95,15 @@ def list_aspects(
 )
 def get_aspect(
     request: Request,
-    session: SessionDep,
+    connection: ConnectionDep,
     key: Annotated[str, Path(max_length=300, examples=["kpis", "Scope"])],
 ) -> Response:
-    term = require_term(session, ASPECTS, key)
-    descriptions = _descriptions_of(session, [term.id], [])[term.id]
+    term = require_term(connection, ASPECTS, key)
+    descriptions = _descriptions_of(connection, [term.id], [])[term.id]
     aspect = schemas.Aspect(
         slug=term.slug,
         name=term.name,
-        aliases=aliases_of(session, Aspect, [term.id]).get(term.id, []),
+        aliases=aliases_of(connection, Aspect, [term.id]).get(term.id, []),
         descriptions=descriptions,
     )
     rows = [{"aspect": term.slug, **d.model_dump(mode="json")} for d in descriptions]
@@ -111,15 +112,15 @@ def get_aspect(
 
 
 def _description_scope(
-    session: Session, discipline: str | None, source: str | None
+    connection: Connection, discipline: str | None, source: str | None
 ) -> list[ColumnElement[bool]] | None:
     """Conditions on descriptions that the discipline and source filters impose."""
     conditions = []
     if discipline is not None:
-        term = require_filter(session, DISCIPLINES, "discipline", discipline)
+        term = require_filter(connection, DISCIPLINES, "discipline", discipline)
         conditions.append(col(Description.discipline_id) == term.id)
     if source is not None:
-        term = require_filter(session, SOURCES, "source", source)
+        term = require_filter(connection, SOURCES, "source", source)
         conditions.append(col(Description.source_id) == term.id)
     return conditions or None
 
@@ -142,7 +143,7 @@ def _matches(text: str) -> ColumnElement[bool]:
 
 
 def _descriptions_of(
-    session: Session, aspect_ids: list[int], scope: list[ColumnElement[bool]]
+    connection: Connection, aspect_ids: list[int], scope: list[ColumnElement[bool]]
 ) -> dict[int, list[schemas.AspectDescription]]:
     query: AnySelect = description_select().where(
         col(Description.aspect_id).in_(aspect_ids), *scope
@@ -151,6 +152,6 @@ def _descriptions_of(
         col(Description.source_id), col(Description.position), col(Description.id)
     )
     found: dict[int, list[schemas.AspectDescription]] = {aspect_id: [] for aspect_id in aspect_ids}
-    for row in session.execute(query):
+    for row in connection.execute(query):
         found[row.aspect_id].append(to_aspect_description(row))
     return found

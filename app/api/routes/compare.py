@@ -7,11 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import Query, Request
 from sqlalchemy import distinct, func, select
-from sqlmodel import Session, col
+from sqlalchemy.engine import Connection
+from sqlmodel import col
 from starlette.responses import Response
 
 from app import schemas
-from app.api.deps import SessionDep
+from app.api.deps import ConnectionDep
 from app.api.params import PageDep
 from app.api.responses import page_headers
 from app.api.routing import read_router
@@ -40,7 +41,7 @@ MAX_DISCIPLINES = 20
 )
 def compare(
     request: Request,
-    session: SessionDep,
+    connection: ConnectionDep,
     page: PageDep,
     aspect: Annotated[
         str | None,
@@ -56,30 +57,32 @@ def compare(
         ),
     ] = None,
 ) -> Response:
-    chosen = _disciplines(session, disciplines)
+    chosen = _disciplines(connection, disciplines)
     if aspect is not None:
-        return _one_aspect(request, session, require_term(session, ASPECTS, aspect), chosen)
+        return _one_aspect(request, connection, require_term(connection, ASPECTS, aspect), chosen)
     if not chosen:
         raise BadRequest(
             "Say what to compare: `aspect` (e.g. ?aspect=scope), `disciplines` "
             "(e.g. ?disciplines=production-management,operations-management), or both."
         )
-    return _shared_aspects(request, session, chosen, page)
+    return _shared_aspects(request, connection, chosen, page)
 
 
-def _disciplines(session: Session, value: str | None) -> list[Term]:
+def _disciplines(connection: Connection, value: str | None) -> list[Term]:
     keys = [key.strip() for key in (value or "").split(",") if key.strip()]
     if len(keys) > MAX_DISCIPLINES:
         raise BadRequest(f"Compare at most {MAX_DISCIPLINES} disciplines at once.")
     terms: list[Term] = []
     for key in keys:
-        term = require_filter(session, DISCIPLINES, "disciplines", key)
+        term = require_filter(connection, DISCIPLINES, "disciplines", key)
         if term not in terms:
             terms.append(term)
     return terms
 
 
-def _one_aspect(request: Request, session: Session, aspect: Term, chosen: list[Term]) -> Response:
+def _one_aspect(
+    request: Request, connection: Connection, aspect: Term, chosen: list[Term]
+) -> Response:
     if not chosen:
         described = select(col(Description.discipline_id)).where(
             col(Description.aspect_id) == aspect.id
@@ -89,8 +92,8 @@ def _one_aspect(request: Request, session: Session, aspect: Term, chosen: list[T
             .where(col(Discipline.id).in_(described))
             .order_by(bytewise(col(Discipline.slug)))
         )
-        chosen = [Term(*row) for row in session.execute(query)]
-    rows = _rows(session, [aspect.id], chosen)[aspect.id]
+        chosen = [Term(row.id, row.slug, row.name) for row in connection.execute(query)]
+    rows = _rows(connection, [aspect.id], chosen)[aspect.id]
     model = schemas.Comparison(
         aspect=schemas.AspectRef(slug=aspect.slug, name=aspect.name),
         disciplines=[schemas.DisciplineRef(slug=t.slug, name=t.name) for t in chosen],
@@ -99,7 +102,9 @@ def _one_aspect(request: Request, session: Session, aspect: Term, chosen: list[T
     return render(request, model, _table([(aspect.slug, rows)], chosen))
 
 
-def _shared_aspects(request: Request, session: Session, chosen: list[Term], page: Any) -> Response:
+def _shared_aspects(
+    request: Request, connection: Connection, chosen: list[Term], page: Any
+) -> Response:
     ids = [term.id for term in chosen]
     shared = (
         select(col(Description.aspect_id))
@@ -108,8 +113,10 @@ def _shared_aspects(request: Request, session: Session, chosen: list[Term], page
         .having(func.count(distinct(col(Description.discipline_id))) == len(ids))
     )
     query = select(col(Aspect.id), col(Aspect.slug), col(Aspect.name), *sort_columns(ASPECT_SORT))
-    result = paginate(session, query.where(col(Aspect.id).in_(shared)), ASPECT_SORT, page, request)
-    by_aspect = _rows(session, [row.id for row in result.rows], chosen)
+    result = paginate(
+        connection, query.where(col(Aspect.id).in_(shared)), ASPECT_SORT, page, request
+    )
+    by_aspect = _rows(connection, [row.id for row in result.rows], chosen)
     items = [
         schemas.AspectComparison(
             aspect=schemas.AspectRef(slug=row.slug, name=row.name), rows=by_aspect[row.id]
@@ -129,7 +136,7 @@ def _shared_aspects(request: Request, session: Session, chosen: list[Term], page
 
 
 def _rows(
-    session: Session, aspect_ids: Sequence[int], chosen: Sequence[Term]
+    connection: Connection, aspect_ids: Sequence[int], chosen: Sequence[Term]
 ) -> dict[int, list[schemas.CompareRow]]:
     """Aspect id → one row per source, each with a cell per chosen discipline."""
     query = description_select(col(Description.discipline_id), col(Description.source_id)).where(
@@ -139,7 +146,7 @@ def _rows(
     query = query.order_by(col(Description.source_id), col(Description.id))
     slugs = {term.id: term.slug for term in chosen}
     grouped: dict[tuple[int, int], dict[str, Any]] = {}
-    for row in session.execute(query):
+    for row in connection.execute(query):
         entry = grouped.setdefault(
             (row.aspect_id, row.source_id),
             {"source": source_ref(row), "label": row.label,

@@ -10,7 +10,7 @@ from sqlmodel import col
 from starlette.responses import Response
 
 from app import schemas
-from app.api.deps import SessionDep
+from app.api.deps import ConnectionDep
 from app.api.params import PageDep, TextFilter
 from app.api.responses import page_response
 from app.api.routing import read_router
@@ -41,7 +41,7 @@ SORTS = {
 )
 def list_disciplines(
     request: Request,
-    session: SessionDep,
+    connection: ConnectionDep,
     page: PageDep,
     q: TextFilter = None,
     sort: Annotated[
@@ -53,8 +53,8 @@ def list_disciplines(
     )
     if q:
         query = query.where(contains_text(col(Discipline.name), q))
-    result = paginate(session, query, SORTS[sort], page, request)
-    aliases = aliases_of(session, Discipline, [row.id for row in result.rows])
+    result = paginate(connection, query, SORTS[sort], page, request)
+    aliases = aliases_of(connection, Discipline, [row.id for row in result.rows])
     items = [
         schemas.Discipline(slug=row.slug, name=row.name, aliases=aliases.get(row.id, []))
         for row in result.rows
@@ -72,16 +72,16 @@ def list_disciplines(
 )
 def get_discipline(
     request: Request,
-    session: SessionDep,
+    connection: ConnectionDep,
     key: Annotated[str, Path(max_length=300, examples=["operations-management", "Production"])],
 ) -> Response:
-    term = require_term(session, DISCIPLINES, key)
-    definitions = session.execute(
+    term = require_term(connection, DISCIPLINES, key)
+    definitions = connection.execute(
         definition_select()
         .where(col(Definition.discipline_id) == term.id)
         .order_by(col(Definition.source_id), col(Definition.position))
     )
-    uses = session.execute(
+    uses = connection.execute(
         use_select()
         .where(col(DisciplineUse.discipline_id) == term.id)
         .order_by(col(DisciplineUse.source_id), col(DisciplineUse.position))
@@ -89,7 +89,7 @@ def get_discipline(
     discipline = schemas.Discipline(
         slug=term.slug,
         name=term.name,
-        aliases=aliases_of(session, Discipline, [term.id]).get(term.id, []),
+        aliases=aliases_of(connection, Discipline, [term.id]).get(term.id, []),
         definitions=[to_definition(row) for row in definitions],
         uses=[to_use(row) for row in uses],
     )

@@ -9,11 +9,12 @@ from typing import Annotated, Any, Literal
 from fastapi import Query, Request
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, or_
-from sqlmodel import Session, col
+from sqlalchemy.engine import Connection
+from sqlmodel import col
 from starlette.responses import Response
 
 from app import schemas
-from app.api.deps import SessionDep
+from app.api.deps import ConnectionDep
 from app.api.params import (
     AspectFilter,
     DisciplineFilter,
@@ -54,14 +55,14 @@ def _sorts(table: Any) -> dict[str, Sort]:
 
 
 def _filters(
-    session: Session, table: Any, *, discipline: str | None = None, source: str | None = None
+    connection: Connection, table: Any, *, discipline: str | None = None, source: str | None = None
 ) -> list[ColumnElement[bool]]:
     conditions = []
     if discipline is not None:
-        term = require_filter(session, DISCIPLINES, "discipline", discipline)
+        term = require_filter(connection, DISCIPLINES, "discipline", discipline)
         conditions.append(col(table.discipline_id) == term.id)
     if source is not None:
-        term = require_filter(session, SOURCES, "source", source)
+        term = require_filter(connection, SOURCES, "source", source)
         conditions.append(col(table.source_id) == term.id)
     return conditions
 
@@ -89,7 +90,7 @@ FAQS = _Facts(Faq, faq_select, to_faq, ("question", "answer"))
 
 def _respond(
     request: Request,
-    session: Session,
+    connection: Connection,
     page: PageParams,
     facts: _Facts,
     conditions: list[ColumnElement[bool]],
@@ -97,7 +98,7 @@ def _respond(
 ) -> Response:
     order = _sorts(facts.table)[sort]
     query = facts.select().where(*conditions).add_columns(*sort_columns(order))
-    result = paginate(session, query, order, page, request)
+    result = paginate(connection, query, order, page, request)
     items = [facts.to_item(row) for row in result.rows]
     return page_response(request, result, items, page.limit, text_columns=facts.text_columns)
 
@@ -110,7 +111,7 @@ def _respond(
 )
 def list_descriptions(
     request: Request,
-    session: SessionDep,
+    connection: ConnectionDep,
     page: PageDep,
     aspect: AspectFilter = None,
     discipline: DisciplineFilter = None,
@@ -118,15 +119,15 @@ def list_descriptions(
     q: TextFilter = None,
     sort: IdSort = "id",
 ) -> Response:
-    conditions = _filters(session, Description, discipline=discipline, source=source)
+    conditions = _filters(connection, Description, discipline=discipline, source=source)
     if aspect is not None:
-        term = require_filter(session, ASPECTS, "aspect", aspect)
+        term = require_filter(connection, ASPECTS, "aspect", aspect)
         conditions.append(col(Description.aspect_id) == term.id)
     if q:
         conditions.append(
             or_(contains_text(col(Description.text), q), contains_text(col(Description.label), q))
         )
-    return _respond(request, session, page, DESCRIPTIONS, conditions, sort)
+    return _respond(request, connection, page, DESCRIPTIONS, conditions, sort)
 
 
 @router.get(
@@ -134,14 +135,14 @@ def list_descriptions(
 )
 def list_definitions(
     request: Request,
-    session: SessionDep,
+    connection: ConnectionDep,
     page: PageDep,
     discipline: DisciplineFilter = None,
     source: SourceFilter = None,
     sort: IdSort = "id",
 ) -> Response:
-    conditions = _filters(session, Definition, discipline=discipline, source=source)
-    return _respond(request, session, page, DEFINITIONS, conditions, sort)
+    conditions = _filters(connection, Definition, discipline=discipline, source=source)
+    return _respond(request, connection, page, DEFINITIONS, conditions, sort)
 
 
 @router.get(
@@ -152,28 +153,28 @@ def list_definitions(
 )
 def list_uses(
     request: Request,
-    session: SessionDep,
+    connection: ConnectionDep,
     page: PageDep,
     discipline: DisciplineFilter = None,
     source: SourceFilter = None,
     sort: IdSort = "id",
 ) -> Response:
-    conditions = _filters(session, DisciplineUse, discipline=discipline, source=source)
-    return _respond(request, session, page, USES, conditions, sort)
+    conditions = _filters(connection, DisciplineUse, discipline=discipline, source=source)
+    return _respond(request, connection, page, USES, conditions, sort)
 
 
 @router.get("/faqs", response_model=schemas.Page[schemas.Faq], summary="List FAQs")
 def list_faqs(
     request: Request,
-    session: SessionDep,
+    connection: ConnectionDep,
     page: PageDep,
     source: SourceFilter = None,
     q: TextFilter = None,
     sort: IdSort = "id",
 ) -> Response:
-    conditions = _filters(session, Faq, source=source)
+    conditions = _filters(connection, Faq, source=source)
     if q:
         conditions.append(
             or_(contains_text(col(Faq.question), q), contains_text(col(Faq.answer), q))
         )
-    return _respond(request, session, page, FAQS, conditions, sort)
+    return _respond(request, connection, page, FAQS, conditions, sort)

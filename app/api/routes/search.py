@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from app import schemas
-from app.api.deps import SessionDep
+from app.api.deps import ConnectionDep
 from app.api.responses import page_footer, page_headers
 from app.api.routing import read_router
 from app.errors import InvalidParameters
@@ -112,7 +112,7 @@ class SearchPage(_Out):
 )  # fmt: skip
 def search_everything(
     request: Request,
-    session: SessionDep,
+    connection: ConnectionDep,
     q: Annotated[
         str,
         Query(
@@ -148,7 +148,7 @@ def search_everything(
             "The query parameter 'q' is blank. Give at least one word to search for.",
             invalid_params=[{"in": "query", "name": "q", "reason": "blank"}],
         )
-    result = search(session, q, kinds=parse_kinds(kind), limit=limit, cursor=cursor)
+    result = search(connection, q, kinds=parse_kinds(kind), limit=limit, cursor=cursor)
     next_url = None
     if result.next_cursor is not None:
         next_url = str(request.url.include_query_params(cursor=result.next_cursor))

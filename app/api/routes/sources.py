@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import Path, Query, Request
-from sqlalchemy import select
 from sqlmodel import col
 from starlette.responses import Response
 
 from app import schemas
-from app.api.deps import SessionDep
+from app.api.deps import ConnectionDep
 from app.api.params import PageDep
 from app.api.responses import page_response
 from app.api.routing import read_router
@@ -18,7 +17,7 @@ from app.formats import Table, render
 from app.lookup import SOURCES, require_term
 from app.models import Source
 from app.pagination import Sort, SortKey, paginate, sort_columns
-from app.queries import to_source
+from app.queries import source_select, to_source
 from app.sql import bytewise
 
 router = read_router("sources")
@@ -34,13 +33,13 @@ TEXT_COLUMNS = ("slug", "title", "file", "formats", "imported_at")
 @router.get("/sources", response_model=schemas.Page[schemas.Source], summary="List sources")
 def list_sources(
     request: Request,
-    session: SessionDep,
+    connection: ConnectionDep,
     page: PageDep,
     sort: Annotated[Literal["slug", "-slug"], Query(description="Order.")] = "slug",
 ) -> Response:
-    query = select(Source, *sort_columns(SORTS[sort]))
-    result = paginate(session, query, SORTS[sort], page, request)
-    items = [to_source(row.Source) for row in result.rows]
+    query = source_select(*sort_columns(SORTS[sort]))
+    result = paginate(connection, query, SORTS[sort], page, request)
+    items = [to_source(row) for row in result.rows]
     return page_response(request, result, items, page.limit, text_columns=TEXT_COLUMNS)
 
 
@@ -54,12 +53,11 @@ def list_sources(
 )
 def get_source(
     request: Request,
-    session: SessionDep,
+    connection: ConnectionDep,
     slug: Annotated[str, Path(max_length=300, examples=["structured-comparison"])],
 ) -> Response:
-    term = require_term(session, SOURCES, slug)
-    source = session.get(Source, term.id)
-    assert source is not None  # just found by require_term in this transaction
+    term = require_term(connection, SOURCES, slug)
+    source = connection.execute(source_select().where(col(Source.id) == term.id)).one()
     model = to_source(source, with_report=True)
     skipped = (model.report or {}).get("skipped", [])
     return render(request, model, Table(skipped, columns=("line_start", "line_end", "reason")))
