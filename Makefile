@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
-.PHONY: help install dev run test lint fmt lock clean bench-seed
+.PHONY: help install dev run test lint fmt lock clean bench-seed bench
 
 help:
 	@echo "make run     create .venv, install, migrate, seed if empty, serve on http://127.0.0.1:8000"
@@ -13,6 +14,7 @@ help:
 	@echo "make lint    ruff and mypy --strict"
 	@echo "make fmt     format the code"
 	@echo "make bench-seed  time the bundled import and a generated 100,000-row CSV"
+	@echo "make bench   HTTP load test: versus vs raw ASGI, naive FastAPI, Datasette (BENCH_ARGS=--help)"
 	@echo "make lock    regenerate constraints.txt from the newest allowed releases"
 
 $(BIN)/python:
@@ -51,6 +53,10 @@ fmt: dev
 
 bench-seed: install
 	$(BIN)/python -m bench.seed_load
+
+# Needs wrk: installed with apt-get when missing and running as root, else it says how.
+bench: install
+	$(BIN)/python -m bench.http $(BENCH_ARGS)
 
 lock:
 	rm -rf .venv-lock
