@@ -8,8 +8,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlmodel import col
@@ -27,6 +28,8 @@ from app.models import (
     Source,
 )
 from app.sql import AnySelect, SQLColumn
+
+T = TypeVar("T", bound=BaseModel)
 
 _SOURCE_COLUMNS: tuple[SQLColumn, ...] = (
     col(Source.slug).label("source_slug"),
@@ -55,139 +58,76 @@ def aspect_ref(row: Any) -> schemas.AspectRef:
     return schemas.AspectRef(slug=row.aspect_slug, name=row.aspect_name)
 
 
-@cache  # built once: constructing a joined select costs more than running it
-def description_select(*extra: SQLColumn) -> AnySelect:
-    return (
-        select(
-            col(Description.id),
-            col(Description.aspect_id),
-            col(Description.label),
-            col(Description.text),
-            col(Description.line_start),
-            col(Description.line_end),
-            *_ASPECT_COLUMNS,
-            *_DISCIPLINE_COLUMNS,
-            *_SOURCE_COLUMNS,
-            *extra,
-        )
-        .join(Aspect, col(Aspect.id) == col(Description.aspect_id))
-        .join(Discipline, col(Discipline.id) == col(Description.discipline_id))
-        .join(Source, col(Source.id) == col(Description.source_id))
+def _fact_select(
+    table: Any, fields: tuple[str, ...], extra: tuple[SQLColumn, ...], *, aspect: bool = False
+) -> AnySelect:
+    """A fact's own columns and line span, with its source, discipline and aspect references."""
+    columns = [col(getattr(table, name)) for name in ("id", *fields, "line_start", "line_end")]
+    has_discipline = hasattr(table, "discipline_id")
+    query = select(
+        *columns,
+        *(_ASPECT_COLUMNS if aspect else ()),
+        *(_DISCIPLINE_COLUMNS if has_discipline else ()),
+        *_SOURCE_COLUMNS,
+        *extra,
     )
+    if aspect:
+        query = query.join(Aspect, col(Aspect.id) == col(table.aspect_id))
+    if has_discipline:
+        query = query.join(Discipline, col(Discipline.id) == col(table.discipline_id))
+    return query.join(Source, col(Source.id) == col(table.source_id))
+
+
+def _fact(row: Any, model: type[T], fields: tuple[str, ...], **refs: Any) -> T:
+    values = {name: getattr(row, name) for name in ("id", *fields, "line_start", "line_end")}
+    return model(**values, **refs, source=source_ref(row))
+
+
+# Built once each: constructing a joined select costs more than running it.
+@cache
+def description_select(*extra: SQLColumn) -> AnySelect:
+    return _fact_select(Description, ("aspect_id", "label", "text"), extra, aspect=True)
+
+
+@cache
+def definition_select(*extra: SQLColumn) -> AnySelect:
+    return _fact_select(Definition, ("text",), extra)
+
+
+@cache
+def use_select(*extra: SQLColumn) -> AnySelect:
+    return _fact_select(DisciplineUse, ("title", "text", "position"), extra)
+
+
+@cache
+def faq_select(*extra: SQLColumn) -> AnySelect:
+    return _fact_select(Faq, ("question", "answer", "position"), extra)
 
 
 def to_description(row: Any) -> schemas.Description:
-    return schemas.Description(
-        id=row.id,
-        aspect=aspect_ref(row),
-        discipline=discipline_ref(row),
-        source=source_ref(row),
-        label=row.label,
-        text=row.text,
-        line_start=row.line_start,
-        line_end=row.line_end,
-    )
+    return _fact(
+        row, schemas.Description, ("label", "text"),
+        aspect=aspect_ref(row), discipline=discipline_ref(row),
+    )  # fmt: skip
 
 
 def to_aspect_description(row: Any) -> schemas.AspectDescription:
-    return schemas.AspectDescription(
-        id=row.id,
-        discipline=discipline_ref(row),
-        source=source_ref(row),
-        label=row.label,
-        text=row.text,
-        line_start=row.line_start,
-        line_end=row.line_end,
-    )
-
-
-@cache  # built once: constructing a joined select costs more than running it
-def definition_select(*extra: SQLColumn) -> AnySelect:
-    return (
-        select(
-            col(Definition.id),
-            col(Definition.text),
-            col(Definition.line_start),
-            col(Definition.line_end),
-            *_DISCIPLINE_COLUMNS,
-            *_SOURCE_COLUMNS,
-            *extra,
-        )
-        .join(Discipline, col(Discipline.id) == col(Definition.discipline_id))
-        .join(Source, col(Source.id) == col(Definition.source_id))
-    )
+    return _fact(row, schemas.AspectDescription, ("label", "text"), discipline=discipline_ref(row))
 
 
 def to_definition(row: Any) -> schemas.Definition:
-    return schemas.Definition(
-        id=row.id,
-        discipline=discipline_ref(row),
-        source=source_ref(row),
-        text=row.text,
-        line_start=row.line_start,
-        line_end=row.line_end,
-    )
-
-
-@cache  # built once: constructing a joined select costs more than running it
-def use_select(*extra: SQLColumn) -> AnySelect:
-    return (
-        select(
-            col(DisciplineUse.id),
-            col(DisciplineUse.title),
-            col(DisciplineUse.text),
-            col(DisciplineUse.position),
-            col(DisciplineUse.line_start),
-            col(DisciplineUse.line_end),
-            *_DISCIPLINE_COLUMNS,
-            *_SOURCE_COLUMNS,
-            *extra,
-        )
-        .join(Discipline, col(Discipline.id) == col(DisciplineUse.discipline_id))
-        .join(Source, col(Source.id) == col(DisciplineUse.source_id))
-    )
+    return _fact(row, schemas.Definition, ("text",), discipline=discipline_ref(row))
 
 
 def to_use(row: Any) -> schemas.Use:
-    return schemas.Use(
-        id=row.id,
-        discipline=discipline_ref(row),
-        source=source_ref(row),
-        title=row.title,
-        text=row.text,
-        position=row.position,
-        line_start=row.line_start,
-        line_end=row.line_end,
-    )
-
-
-@cache  # built once: constructing a joined select costs more than running it
-def faq_select(*extra: SQLColumn) -> AnySelect:
-    return select(
-        col(Faq.id),
-        col(Faq.question),
-        col(Faq.answer),
-        col(Faq.position),
-        col(Faq.line_start),
-        col(Faq.line_end),
-        *_SOURCE_COLUMNS,
-        *extra,
-    ).join(Source, col(Source.id) == col(Faq.source_id))
+    return _fact(row, schemas.Use, ("title", "text", "position"), discipline=discipline_ref(row))
 
 
 def to_faq(row: Any) -> schemas.Faq:
-    return schemas.Faq(
-        id=row.id,
-        source=source_ref(row),
-        question=row.question,
-        answer=row.answer,
-        position=row.position,
-        line_start=row.line_start,
-        line_end=row.line_end,
-    )
+    return _fact(row, schemas.Faq, ("question", "answer", "position"))
 
 
-@cache  # built once: constructing a joined select costs more than running it
+@cache
 def source_select(*extra: SQLColumn) -> AnySelect:
     return select(
         col(Source.id),
