@@ -73,7 +73,3 @@ def write_session(engine: Engine) -> Iterator[Session]:
     """A session whose transaction takes the write lock at once; commits on success."""
     with Session(writer(engine)) as session, session.begin():
         yield session
-
-
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"

@@ -83,9 +83,9 @@ def require_term(connection: Connection, vocabulary: _Vocabulary, key: str) -> T
     term = find_term(connection, vocabulary, key)
     if term is None:
         found = suggest(connection, vocabulary, key)
-        hint = f" Did you mean {', '.join(found)}?" if found else ""
         raise NotFound(
-            f"No {vocabulary.noun} matches {key!r}.{hint} {vocabulary.collection} lists them all.",
+            f"No {vocabulary.noun} matches {key!r}.{_did_you_mean(found)} "
+            f"{vocabulary.collection} lists them all.",
             suggestions=found,
         )
     return term
@@ -96,13 +96,16 @@ def require_filter(connection: Connection, vocabulary: _Vocabulary, name: str, k
     term = find_term(connection, vocabulary, key)
     if term is None:
         found = suggest(connection, vocabulary, key)
-        hint = f" Did you mean {', '.join(found)}?" if found else ""
         raise BadRequest(
-            f"The {name} filter names no {vocabulary.noun}: {key!r}.{hint}",
+            f"The {name} filter names no {vocabulary.noun}: {key!r}.{_did_you_mean(found)}",
             invalid_params=[{"in": "query", "name": name, "reason": f"no such {vocabulary.noun}"}],
             suggestions=found,
         )
     return term
+
+
+def _did_you_mean(found: list[str]) -> str:
+    return f" Did you mean {', '.join(found)}?" if found else ""
 
 
 def suggest(connection: Connection, vocabulary: _Vocabulary, key: str) -> list[str]:
