@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="TCP port `versus serve` listens on.")
     workers: int = Field(1, ge=1, le=64, description="Worker processes for `versus serve`.")
     log_level: LogLevel = Field("info", description="Server log level.")
+    response_cache_entries: int = Field(
+        4096,
+        ge=0,
+        le=1_000_000,
+        description="Whole responses each worker keeps per dataset version; 0 turns the cache off "
+        "(ETags and 304s stay).",
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["*"],
         description="Origins allowed by CORS, comma-separated; `*` allows any.",

@@ -60,7 +60,20 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
 
 def _begin_sqlite_transaction(connection: Connection) -> None:
     write = connection.get_execution_options().get(_WRITE_OPTION, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    # Straight to the driver: every read begins a transaction, and SQLAlchemy's statement
+    # machinery would cost more than the BEGIN itself.
+    driver = connection.connection.driver_connection
+    assert driver is not None  # a connection being begun is open
+    driver.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def reads_block(engine: Engine) -> bool:
+    """Whether a read can wait long enough to belong off the event loop.
+
+    SQLite reads are calls into a local library on a file in the page cache, each bounded by an
+    index: a worker thread would cost more than the query. PostgreSQL reads wait on a socket.
+    """
+    return engine.dialect.name != "sqlite"
 
 
 def writer(engine: Engine) -> Engine:

@@ -74,6 +74,7 @@ class ReadCache:
     ) -> None:
         self.reader = reader
         self.prefix = prefix
+        self.max_entries = max_entries
         self.max_body_bytes = max_body_bytes
         self._cache: LRUCache[_Key, _Cached] = LRUCache(max_entries)
         self.hits = self.misses = 0  # for tests and, later, metrics
@@ -121,7 +122,7 @@ class ReadCache:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False):
                     body = b"".join(chunks)
-                    if len(body) <= self.max_body_bytes:
+                    if self.max_entries and len(body) <= self.max_body_bytes:
                         self._cache[key] = _Cached(version, etag, list(start["headers"]), body)
             await send(message)
 

@@ -106,7 +106,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine or create_db_engine(settings.database_url)
     app.state.version_reader = VersionReader(app.state.engine)
-    app.read_cache = ReadCache(app.state.version_reader)
+    app.read_cache = ReadCache(
+        app.state.version_reader, max_entries=settings.response_cache_entries
+    )
     # Outermost last: CORS wraps everything, so 304s and errors carry its headers too.
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
     app.add_middleware(

@@ -4,19 +4,24 @@ A cursor holds the sort name and the sort values of the last row a page showed; 
 asks for rows strictly after them in the sort order. Every sort ends with the row id, so the
 order is total: ties never repeat or skip a row. ``offset`` is accepted as well, for page-number
 interfaces, at the cost a plain OFFSET has.
+
+Queries come in with bound parameters for their values (``bindparam``), built once per shape
+by the routes; the page, count and cursor statements derived from them are built once too, so
+a request runs statements SQLAlchemy has already compiled instead of constructing new ones.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from functools import lru_cache
+from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import Query, Request
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
 from sqlalchemy.engine import Connection
 
 from app.errors import BadRequest
@@ -38,9 +43,9 @@ class SortKey:
     descending: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: a key of built statements
 class Sort:
-    """A named order: the keys, ending with a unique column."""
+    """A named order: the keys, ending with a unique column. Define each once, at import."""
 
     name: str
     keys: tuple[SortKey, ...]
@@ -95,37 +100,61 @@ def paginate(
     sort: Sort,
     params: PageParams,
     request: Request,
+    binds: Mapping[str, Any] | None = None,
 ) -> PageResult:
     """Run ``query`` for one page in ``sort`` order, with the total and the next page's URL.
 
-    The total depends only on the path and the filters, so it is counted once per dataset
-    version: walking a list's pages does not count it again on every page.
+    ``query`` must be built once per shape (its values in ``binds``), not per request: the
+    statements derived from it are kept by identity. The total depends only on the path and
+    the filters, so it is counted once per dataset version: walking a list's pages does not
+    count it again on every page.
     """
+    values = dict(binds or {})
     filters = tuple(
         sorted((k, v) for k, v in request.query_params.multi_items() if k not in _NOT_FILTERS)
     )
     count_key = ("count", request.url.path, filters)
-    total = remembered(connection, count_key, lambda: count_rows(connection, query))
-    ordered = query.order_by(*(_order(key) for key in sort.keys))
+    total = remembered(
+        connection,
+        count_key,
+        lambda: int(connection.execute(_count_statement(query), values).scalar_one()),
+    )
+    values["_limit"] = params.limit + 1
     if params.offset is not None:
-        rows = list(connection.execute(ordered.offset(params.offset).limit(params.limit + 1)))
-        more = len(rows) > params.limit
-        rows = rows[: params.limit]
+        values["_offset"] = params.offset
+        rows = list(connection.execute(_page_statement(query, sort, "offset"), values))
         next_params = {"offset": str(params.offset + params.limit)}
     else:
+        mode: _Mode = "first"
         if params.cursor is not None:
-            ordered = ordered.where(_after(sort, decode_cursor(params.cursor, sort)))
-        rows = list(connection.execute(ordered.limit(params.limit + 1)))
-        more = len(rows) > params.limit
-        rows = rows[: params.limit]
-        next_params = {"cursor": encode_cursor(sort, _values(rows[-1], sort))} if rows else {}
+            mode = "after"
+            for index, value in enumerate(decode_cursor(params.cursor, sort)):
+                values[f"_after{index}"] = value
+        rows = list(connection.execute(_page_statement(query, sort, mode), values))
+        last = rows[min(len(rows), params.limit) - 1] if rows else None
+        next_params = {"cursor": encode_cursor(sort, _values(last, sort))} if last else {}
+    more = len(rows) > params.limit
     next_url = with_query(request, next_params, drop=("cursor", "offset")) if more else None
-    return PageResult(rows, total, next_url)
+    return PageResult(rows[: params.limit], total, next_url)
 
 
-def count_rows(connection: Connection, query: AnySelect) -> int:
-    counted = select(func.count()).select_from(query.order_by(None).subquery())
-    return int(connection.execute(counted).scalar_one())
+_Mode = Literal["first", "after", "offset"]
+_STATEMENTS = 4096  # route shapes, sorts and modes, with room to spare
+
+
+@lru_cache(maxsize=_STATEMENTS)
+def _count_statement(query: AnySelect) -> AnySelect:
+    return select(func.count()).select_from(query.order_by(None).subquery())
+
+
+@lru_cache(maxsize=_STATEMENTS)
+def _page_statement(query: AnySelect, sort: Sort, mode: _Mode) -> AnySelect:
+    ordered = query.order_by(*(_order(key) for key in sort.keys))
+    if mode == "after":
+        ordered = ordered.where(_after(sort))
+    if mode == "offset":
+        ordered = ordered.offset(bindparam("_offset"))
+    return ordered.limit(bindparam("_limit"))
 
 
 def _order(key: SortKey) -> ColumnElement[Any]:
@@ -143,8 +172,10 @@ def sort_columns(sort: Sort) -> list[ColumnElement[Any]]:
     return [key.column.label(f"_sort{index}") for index, key in enumerate(sort.keys)]
 
 
-def _after(sort: Sort, values: Sequence[Any]) -> ColumnElement[bool]:
-    # (a, b, c) after (x, y, z): a > x, or a = x and b > y, or … — per key direction.
+def _after(sort: Sort) -> ColumnElement[bool]:
+    # (a, b, c) after (x, y, z): a > x, or a = x and b > y, or … — per key direction; the
+    # cursor's values are bound as _after0, _after1, …
+    values: list[Any] = [bindparam(f"_after{index}") for index in range(len(sort.keys))]
     clauses = []
     for index, key in enumerate(sort.keys):
         equal = [k.column == values[i] for i, k in enumerate(sort.keys[:index])]

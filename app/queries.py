@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 from sqlmodel import col
 
@@ -158,19 +158,28 @@ def to_source(source: Any, *, with_report: bool = False) -> schemas.Source:
     )
 
 
+def ids_param(name: str = "ids") -> Any:
+    """A bound list of ids for ``column.in_(…)``, expanded when the statement runs."""
+    return bindparam(name, expanding=True)
+
+
 def aliases_of(connection: Connection, table: Any, ids: Iterable[int]) -> dict[int, list[str]]:
     """Term id → its aliases, for the aspects or disciplines ``ids``."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for term_id, name in connection.execute(_aliases_select(table), {"ids": list(ids)}):
+        found[term_id].append(name)
+    return found
+
+
+@cache
+def _aliases_select(table: Any) -> AnySelect:
     alias, fk = (
         (AspectAlias, AspectAlias.aspect_id)
         if table is Aspect
         else (DisciplineAlias, DisciplineAlias.discipline_id)
     )
-    query = (
+    return (
         select(col(fk), col(alias.alias))
-        .where(col(fk).in_(list(ids)))
+        .where(col(fk).in_(ids_param()))
         .order_by(col(fk), col(alias.id))
     )
-    found: dict[int, list[str]] = defaultdict(list)
-    for term_id, name in connection.execute(query):
-        found[term_id].append(name)
-    return found

@@ -17,11 +17,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import orjson
 from pydantic import BaseModel
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.engine import Connection
 from sqlmodel import col, select
 
@@ -30,6 +31,7 @@ from app.errors import BadRequest
 from app.models import Aspect, Definition, Description, DisciplineUse, Faq
 from app.schemas import AspectRef
 from app.search_index import INDEXED, KINDS, NAME, PG_VECTOR, ROWID_STRIDE, IndexedTable
+from app.sql import AnySelect
 
 WORD = re.compile(r"[^\W_]+")  # what both index tokenizers call a word
 MAX_TERM_CHARS = 200  # PostgreSQL ignores words over 2047 bytes; longer ones match nothing
@@ -132,38 +134,53 @@ def search(
 def _rank(
     connection: Connection, terms: Terms, kinds: Sequence[str], limit: int, after: Position | None
 ) -> tuple[list[Position], int]:
-    entries = [entry for entry in INDEXED if entry.kind in kinds]
     params: dict[str, Any] = {"limit": limit}
     if connection.dialect.name == "postgresql":
-        hits = _pg_hits(entries, terms, params)
+        if terms.exact:
+            params["words"] = " ".join(terms.exact)
+        if terms.prefix is not None:
+            params["prefix"] = "'" + terms.prefix.replace("\\", "\\\\").replace("'", "''") + "':*"
     else:
-        hits = _sqlite_hits(entries, terms, params)
-    condition = "1 = 1"
+        phrases = [_fts5_phrase(word) for word in terms.exact]
+        if terms.prefix is not None:
+            phrases.append(_fts5_phrase(terms.prefix) + "*")
+        params["match"] = " AND ".join(phrases)
     if after is not None:
+        params |= {"after_score": after.score, "after_kind": after.kind, "after_id": after.ref_id}
+    statement = _rank_statement(
+        connection.dialect.name, tuple(kinds), bool(terms.exact), terms.prefix is not None,
+        after is not None,
+    )  # fmt: skip
+    rows = connection.execute(statement, params).all()
+    positions = [Position(float(r.score), r.kind, int(r.ref_id)) for r in rows if r.kind]
+    return positions, int(rows[0].total) if rows else 0
+
+
+@cache
+def _rank_statement(
+    dialect: str, kinds: tuple[str, ...], exact: bool, prefix: bool, after: bool
+) -> TextClause:
+    """The ranking statement for a shape of query; the words and the cursor are bound."""
+    entries = [entry for entry in INDEXED if entry.kind in kinds]
+    hits = _pg_hits(entries, exact, prefix) if dialect == "postgresql" else _sqlite_hits(entries)
+    condition = "1 = 1"
+    if after:
         condition = (
             "score < :after_score OR (score = :after_score AND "
             "(kind > :after_kind OR (kind = :after_kind AND ref_id > :after_id)))"
         )
-        params |= {"after_score": after.score, "after_kind": after.kind, "after_id": after.ref_id}
     # One statement: the total and the page share one evaluation of the match; the LEFT JOIN
     # still yields the total when the page is empty.
-    statement = (
+    return text(
         f"WITH {hits} "
         "SELECT c.total, p.kind, p.ref_id, p.score FROM (SELECT count(*) AS total FROM hits) c "
         f"LEFT JOIN (SELECT kind, ref_id, score FROM hits WHERE {condition} "
         "ORDER BY score DESC, kind, ref_id LIMIT :limit) p ON 1 = 1 "
         "ORDER BY p.score DESC, p.kind, p.ref_id"
     )
-    rows = connection.execute(text(statement), params).all()
-    positions = [Position(float(r.score), r.kind, int(r.ref_id)) for r in rows if r.kind]
-    return positions, int(rows[0].total) if rows else 0
 
 
-def _sqlite_hits(entries: Sequence[IndexedTable], terms: Terms, params: dict[str, Any]) -> str:
-    phrases = [_fts5_phrase(word) for word in terms.exact]
-    if terms.prefix is not None:
-        phrases.append(_fts5_phrase(terms.prefix) + "*")
-    params["match"] = " AND ".join(phrases)
+def _sqlite_hits(entries: Sequence[IndexedTable]) -> str:
     code, row_id = f"r % {ROWID_STRIDE}", f"r / {ROWID_STRIDE}"
     kind = " ".join(f"WHEN {e.code} THEN '{e.kind}'" for e in entries)
     alias = next(e.code for e in INDEXED if e.table == "aspect_alias")
@@ -187,13 +204,11 @@ def _fts5_phrase(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
-def _pg_hits(entries: Sequence[IndexedTable], terms: Terms, params: dict[str, Any]) -> str:
+def _pg_hits(entries: Sequence[IndexedTable], exact: bool, prefix: bool) -> str:
     parts = []
-    if terms.exact:
-        params["words"] = " ".join(terms.exact)
+    if exact:
         parts.append("plainto_tsquery('simple'::regconfig, :words)")
-    if terms.prefix is not None:
-        params["prefix"] = "'" + terms.prefix.replace("\\", "\\\\").replace("'", "''") + "':*"
+    if prefix:
         parts.append("to_tsquery('simple'::regconfig, :prefix)")
     tsquery = "(" + " && ".join(parts) + ")"
     branches = []
@@ -284,9 +299,7 @@ def _hits(
 
 def _load_aspects(connection: Connection, ids: list[int]) -> _Loaded:
     aliases = queries.aliases_of(connection, Aspect, ids)
-    rows = connection.execute(
-        select(col(Aspect.id), col(Aspect.slug), col(Aspect.name)).where(col(Aspect.id).in_(ids))
-    )
+    rows = connection.execute(_by_ids(Aspect), {"ids": ids})
     return {
         row.id: (AspectRef(slug=row.slug, name=row.name), [row.name, *aliases.get(row.id, [])])
         for row in rows
@@ -294,25 +307,39 @@ def _load_aspects(connection: Connection, ids: list[int]) -> _Loaded:
 
 
 def _load_descriptions(connection: Connection, ids: list[int]) -> _Loaded:
-    rows = connection.execute(queries.description_select().where(col(Description.id).in_(ids)))
+    rows = connection.execute(_by_ids(Description), {"ids": ids})
     return {row.id: (queries.to_description(row), [row.text, row.label]) for row in rows}
 
 
 def _load_definitions(connection: Connection, ids: list[int]) -> _Loaded:
-    rows = connection.execute(queries.definition_select().where(col(Definition.id).in_(ids)))
+    rows = connection.execute(_by_ids(Definition), {"ids": ids})
     return {row.id: (queries.to_definition(row), [row.text]) for row in rows}
 
 
 def _load_uses(connection: Connection, ids: list[int]) -> _Loaded:
-    rows = connection.execute(queries.use_select().where(col(DisciplineUse.id).in_(ids)))
+    rows = connection.execute(_by_ids(DisciplineUse), {"ids": ids})
     return {row.id: (queries.to_use(row), [row.text, row.title]) for row in rows}
 
 
 def _load_faqs(connection: Connection, ids: list[int]) -> _Loaded:
-    rows = connection.execute(queries.faq_select().where(col(Faq.id).in_(ids)))
+    rows = connection.execute(_by_ids(Faq), {"ids": ids})
     return {row.id: (queries.to_faq(row), [row.question, row.answer]) for row in rows}
 
 
+@cache
+def _by_ids(table: Any) -> AnySelect:
+    """The rows of ``table`` whose ids are bound as ``ids``, with what their objects need."""
+    query = _SELECTS[table]()
+    return query.where(col(table.id).in_(queries.ids_param()))
+
+
+_SELECTS: dict[Any, Callable[[], AnySelect]] = {
+    Aspect: lambda: select(col(Aspect.id), col(Aspect.slug), col(Aspect.name)),
+    Description: queries.description_select,
+    Definition: queries.definition_select,
+    DisciplineUse: queries.use_select,
+    Faq: queries.faq_select,
+}
 _LOADERS: dict[str, Callable[[Connection, list[int]], _Loaded]] = {
     "aspect": _load_aspects,
     "description": _load_descriptions,
@@ -324,12 +351,15 @@ _LOADERS: dict[str, Callable[[Connection, list[int]], _Loaded]] = {
 
 def make_snippet(fields: Sequence[str], terms: Terms) -> str:
     """A short, HTML-escaped extract of the field that matches most query terms (ties: first)."""
-    scored = []
-    for field in fields:
-        words = list(WORD.finditer(field))
-        found = [terms.term_of(word.group().lower()) for word in words]
-        scored.append((len({term for term in found if term}), field, words, found))
-    _, field, words, found = max(scored, key=lambda item: item[0])
+    best, best_score = fields[0] if fields else "", -1
+    for field in fields:  # scored on the words alone; positions only for the one shown
+        lowered = [word.lower() for word in WORD.findall(field)]
+        score = len(set(_terms_found(lowered, terms)) - {None})
+        if score > best_score:
+            best, best_score = field, score
+    field = best
+    words = list(WORD.finditer(field))
+    found = _terms_found([word.group().lower() for word in words], terms)
     if not words:
         return html.escape(" ".join(field.split())[: SNIPPET_WORDS * 8], quote=False)
     start = _best_window(found)
@@ -343,6 +373,16 @@ def make_snippet(fields: Sequence[str], terms: Terms) -> str:
         offset = match.end()
     parts.append(_shorten(field[offset:], MAX_GAP_CHARS) if end == len(words) else CUT)
     return " ".join("".join(parts).split())
+
+
+def _terms_found(words: Sequence[str], terms: Terms) -> list[str | None]:
+    """For each (lower-cased) word, the query term it matches, if any."""
+    exact, prefix = set(terms.exact), terms.prefix
+    if prefix is None:
+        return [word if word in exact else None for word in words]
+    return [
+        word if word in exact else (prefix if word.startswith(prefix) else None) for word in words
+    ]
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, func
+from sqlalchemy import ColumnElement, Select, String, bindparam, func
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -38,6 +38,21 @@ def _bytewise_postgresql(element: bytewise, compiler: SQLCompiler, **kw: Any) ->
     return f'({compiler.process(element.clauses, **kw)}) COLLATE "C"'
 
 
-def contains_text(column: SQLColumn, text: str) -> ColumnElement[bool]:
-    """Case-insensitive substring match, with ``%`` and ``_`` in ``text`` taken literally."""
-    return func.lower(column).contains(text.lower(), autoescape=True)
+LIKE_ESCAPE = "/"
+
+
+def contains_param(column: SQLColumn, name: str) -> ColumnElement[bool]:
+    """Case-insensitive substring match against the bound parameter ``name``.
+
+    Bind it to :func:`like_pattern` of the text: the statement is built once, the pattern per
+    request.
+    """
+    return func.lower(column).like(bindparam(name), escape=LIKE_ESCAPE)
+
+
+def like_pattern(text: str) -> str:
+    """``text`` as a pattern for :func:`contains_param`, with ``%`` and ``_`` taken literally."""
+    escaped = text.lower()
+    for special in (LIKE_ESCAPE, "%", "_"):
+        escaped = escaped.replace(special, LIKE_ESCAPE + special)
+    return f"%{escaped}%"

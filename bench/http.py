@@ -36,6 +36,7 @@ from bench.servers import Cpus, Running, ServerError
 SYSTEM_ORDER = ("versus", "raw", "naive", "datasette")
 LARGE_ROWS = 100_000  # CSV rows: each is an aspect with two descriptions
 ALONE_TIMEOUT_S = 120
+COLD_SETTINGS = dict([report.COLD_SETTING.split("=")])
 
 
 @dataclass(frozen=True)
@@ -202,18 +203,32 @@ class Bench:
         ]
         for system in self.options.systems:
             runnable = [s for s in chosen if system in s.builders]
-            if runnable:
+            if system == "versus":
+                # Cold rows measure the work a request does, so versus answers them with its
+                # response cache off: a fresh server, so the other rows keep theirs.
+                warm = [s for s in runnable if s.group != "cold"]
+                cold = [s for s in runnable if s.group == "cold"]
+                if warm:
+                    self._measure_system(system, warm, dataset, facts)
+                if cold:
+                    self._measure_system(system, cold, dataset, facts, COLD_SETTINGS)
+            elif runnable:
                 self._measure_system(system, runnable, dataset, facts)
 
     def _measure_system(
-        self, system: str, runnable: list[Scenario], dataset: Dataset, facts: Facts
+        self,
+        system: str,
+        runnable: list[Scenario],
+        dataset: Dataset,
+        facts: Facts,
+        settings: dict[str, str] | None = None,
     ) -> None:
         title = servers.SYSTEMS[system].title
-        _log(f"{dataset.name}: starting {title}")
+        _log(f"{dataset.name}: starting {title}" + (f" with {settings}" if settings else ""))
         try:
             with (
                 servers.running(
-                    servers.SYSTEMS[system], dataset.path, self.cpus, self.folder
+                    servers.SYSTEMS[system], dataset.path, self.cpus, self.folder, settings
                 ) as server,
                 httpx.Client(base_url=server.base_url, timeout=60) as client,
             ):
@@ -225,7 +240,8 @@ class Bench:
                     if cell.error or (cell.measurement and not cell.measurement.requests):
                         # What the server said is the first thing to read when a cell fails.
                         cell.server_log = server.log_tail()
-                self.record.memory.setdefault(dataset.name, {})[system] = server.memory_mb()
+                if not settings:  # the server as deployed, response cache and all
+                    self.record.memory.setdefault(dataset.name, {})[system] = server.memory_mb()
         except ServerError as exc:
             self.record.failures.append(f"{title} on {dataset.name}: {exc}")
             _log(str(exc))

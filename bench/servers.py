@@ -160,10 +160,20 @@ class Running:
 
 
 @contextmanager
-def running(system: System, database: Path, cpus: Cpus, log_dir: Path) -> Iterator[Running]:
-    """Start ``system`` on ``database``, wait until it answers, and stop it on the way out."""
+def running(
+    system: System,
+    database: Path,
+    cpus: Cpus,
+    log_dir: Path,
+    settings: dict[str, str] | None = None,
+) -> Iterator[Running]:
+    """Start ``system`` on ``database``, wait until it answers, and stop it on the way out.
+
+    ``settings`` are extra environment variables for the server (versus' own settings).
+    """
     port = free_port()
     command, env = system.command(database, port)
+    env = {**env, **(settings or {})}
     log = log_dir / f"{system.key}-{port}.log"
     with log.open("wb") as out:
         # A temporary working directory: no .env file of the developer's can change a setting.

@@ -3,10 +3,20 @@
 A typo such as ``?disipline=operations`` must not silently return unfiltered data, so a query
 parameter the operation does not declare is a 400 problem that names it and lists the ones the
 operation takes (with the closest as a suggestion).
+
+It also gives read endpoints their connection and runs them where that is cheapest. An endpoint
+that takes ``connection: Connection`` gets one for the request's reads (FastAPI does not see the
+parameter): on SQLite, whose reads do not block (:func:`app.db.reads_block`), the endpoint runs
+on the event loop, sparing a thread hop that costs more than its queries; on PostgreSQL, it
+runs in the thread pool with the connection checked out and returned there, one hop in all.
+Operations whose parameters :mod:`app.api.resolve` can plan skip FastAPI's per-request
+introspection of them.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -14,7 +24,11 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from rapidfuzz import process
+from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
 
+from app.api.resolve import plan
+from app.db import reads_block
 from app.errors import BadRequest
 
 # Parameters every GET operation accepts, whether or not it declares them.
@@ -29,9 +43,16 @@ def _query_names(dependant: Dependant) -> set[str]:
 
 
 class StrictQueryRoute(APIRoute):
+    planned = False  # whether requests skip FastAPI's resolver (see app.api.resolve)
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        returns = inspect.signature(endpoint).return_annotation
+        self._returns_response = returns in ("Response", Response)
+        super().__init__(path, _with_connection(endpoint), **kwargs)
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
         allowed = frozenset(_query_names(self.dependant)) | GLOBAL_QUERY_PARAMS
+        handler = self._planned_handler() or super().get_route_handler()
 
         async def strict_handler(request: Request) -> Response:
             unknown = sorted(set(request.query_params.keys()) - allowed)
@@ -41,6 +62,49 @@ class StrictQueryRoute(APIRoute):
             return await handler(request)
 
         return strict_handler
+
+    def _planned_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]] | None:
+        """A handler resolving parameters with :func:`app.api.resolve.plan`, if it can."""
+        call = self.dependant.call
+        if call is None or not inspect.iscoroutinefunction(call) or not self._returns_response:
+            return None
+        resolve = plan(self.dependant) if self.methods == {"GET"} else None
+        if resolve is None:
+            return None
+        self.planned = True
+
+        async def planned_handler(request: Request) -> Response:
+            response: Response = await call(**await resolve(request))
+            return response
+
+        return planned_handler
+
+
+def _with_connection(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """``endpoint`` with its ``connection`` argument supplied, run where reads are cheapest."""
+    signature = inspect.signature(endpoint)
+    if "connection" not in signature.parameters or inspect.iscoroutinefunction(endpoint):
+        return endpoint
+    if "request" not in signature.parameters:
+        raise TypeError(f"{endpoint.__name__} takes a connection, so it must take the request")
+
+    @functools.wraps(endpoint)
+    async def with_connection(**values: Any) -> Any:
+        engine: Engine = values["request"].app.state.engine
+        if reads_block(engine):
+            return await run_in_threadpool(_call, engine, endpoint, values)
+        return _call(engine, endpoint, values)
+
+    # FastAPI reads the parameters from here: everything the endpoint takes but its connection.
+    with_connection.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[p for p in signature.parameters.values() if p.name != "connection"]
+    )
+    return with_connection
+
+
+def _call(engine: Engine, endpoint: Callable[..., Any], values: dict[str, Any]) -> Any:
+    with engine.connect() as connection:
+        return endpoint(**values, connection=connection)
 
 
 def _reject_nul(request: Request) -> None:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from functools import cache
+from typing import Annotated, Any, Literal
 
 from fastapi import Path, Query, Request
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, bindparam, exists, or_, select
 from sqlalchemy.engine import Connection
 from sqlmodel import col
 from starlette.responses import Response
 
 from app import schemas
-from app.api.deps import ConnectionDep
 from app.api.params import (
     DisciplineFilter,
     PageDep,
@@ -24,8 +24,8 @@ from app.formats import Table, render
 from app.lookup import ASPECTS, DISCIPLINES, SOURCES, require_filter, require_term
 from app.models import Aspect, AspectAlias, Description
 from app.pagination import Sort, SortKey, paginate, sort_columns
-from app.queries import aliases_of, description_select, to_aspect_description
-from app.sql import AnySelect, bytewise, contains_text
+from app.queries import aliases_of, description_select, ids_param, to_aspect_description
+from app.sql import AnySelect, bytewise, contains_param, like_pattern
 
 router = read_router("aspects")
 
@@ -51,7 +51,7 @@ TEXT_COLUMNS = ("slug", "name", "aliases")
 )
 def list_aspects(
     request: Request,
-    connection: ConnectionDep,
+    connection: Connection,
     page: PageDep,
     discipline: DisciplineFilter = None,
     source: SourceFilter = None,
@@ -62,16 +62,14 @@ def list_aspects(
         Query(description="`descriptions` embeds each aspect's descriptions."),
     ] = None,
 ) -> Response:
-    scope = _description_scope(connection, discipline, source)
-    query = select(col(Aspect.id), col(Aspect.slug), col(Aspect.name), *sort_columns(SORTS[sort]))
-    if scope is not None:
-        query = query.where(exists().where(col(Description.aspect_id) == col(Aspect.id), *scope))
+    binds = _scope_binds(connection, discipline, source)
     if q:
-        query = query.where(_matches(q))
-    result = paginate(connection, query, SORTS[sort], page, request)
+        binds["q"] = like_pattern(q)
+    query = _list_select(SORTS[sort], "discipline_id" in binds, "source_id" in binds, bool(q))
+    result = paginate(connection, query, SORTS[sort], page, request, binds)
     ids = [row.id for row in result.rows]
     aliases = aliases_of(connection, Aspect, ids)
-    embedded = _descriptions_of(connection, ids, scope or []) if include else {}
+    embedded = _descriptions_of(connection, ids, binds) if include else {}
     items = [
         schemas.Aspect(
             slug=row.slug,
@@ -95,11 +93,11 @@ def list_aspects(
 )
 def get_aspect(
     request: Request,
-    connection: ConnectionDep,
+    connection: Connection,
     key: Annotated[str, Path(max_length=300, examples=["kpis", "Scope"])],
 ) -> Response:
     term = require_term(connection, ASPECTS, key)
-    descriptions = _descriptions_of(connection, [term.id], [])[term.id]
+    descriptions = _descriptions_of(connection, [term.id], {})[term.id]
     aspect = schemas.Aspect(
         slug=term.slug,
         name=term.name,
@@ -111,47 +109,76 @@ def get_aspect(
     return render(request, aspect, Table(rows, text_columns=text_columns))
 
 
-def _description_scope(
+def _scope_binds(
     connection: Connection, discipline: str | None, source: str | None
-) -> list[ColumnElement[bool]] | None:
+) -> dict[str, Any]:
+    """The ids the discipline and source filters name, as the statements' bound parameters."""
+    binds: dict[str, Any] = {}
+    if discipline is not None:
+        binds["discipline_id"] = require_filter(
+            connection, DISCIPLINES, "discipline", discipline
+        ).id
+    if source is not None:
+        binds["source_id"] = require_filter(connection, SOURCES, "source", source).id
+    return binds
+
+
+def _scope(discipline: bool, source: bool) -> list[ColumnElement[bool]]:
     """Conditions on descriptions that the discipline and source filters impose."""
     conditions = []
-    if discipline is not None:
-        term = require_filter(connection, DISCIPLINES, "discipline", discipline)
-        conditions.append(col(Description.discipline_id) == term.id)
-    if source is not None:
-        term = require_filter(connection, SOURCES, "source", source)
-        conditions.append(col(Description.source_id) == term.id)
-    return conditions or None
+    if discipline:
+        conditions.append(col(Description.discipline_id) == bindparam("discipline_id"))
+    if source:
+        conditions.append(col(Description.source_id) == bindparam("source_id"))
+    return conditions
 
 
-def _matches(text: str) -> ColumnElement[bool]:
+@cache
+def _list_select(sort: Sort, discipline: bool, source: bool, text: bool) -> AnySelect:
+    query = select(col(Aspect.id), col(Aspect.slug), col(Aspect.name), *sort_columns(sort))
+    scope = _scope(discipline, source)
+    if scope:
+        query = query.where(exists().where(col(Description.aspect_id) == col(Aspect.id), *scope))
+    if text:
+        query = query.where(_matches())
+    return query
+
+
+def _matches() -> ColumnElement[bool]:
     return or_(
-        contains_text(col(Aspect.name), text),
+        contains_param(col(Aspect.name), "q"),
         exists().where(
             col(AspectAlias.aspect_id) == col(Aspect.id),
-            contains_text(col(AspectAlias.alias), text),
+            contains_param(col(AspectAlias.alias), "q"),
         ),
         exists().where(
             col(Description.aspect_id) == col(Aspect.id),
             or_(
-                contains_text(col(Description.text), text),
-                contains_text(col(Description.label), text),
+                contains_param(col(Description.text), "q"),
+                contains_param(col(Description.label), "q"),
             ),
         ),
     )
 
 
 def _descriptions_of(
-    connection: Connection, aspect_ids: list[int], scope: list[ColumnElement[bool]]
+    connection: Connection, aspect_ids: list[int], binds: dict[str, Any]
 ) -> dict[int, list[schemas.AspectDescription]]:
-    query: AnySelect = description_select().where(
-        col(Description.aspect_id).in_(aspect_ids), *scope
-    )
-    query = query.order_by(
-        col(Description.source_id), col(Description.position), col(Description.id)
-    )
+    """Aspect id → its descriptions, within the discipline and source filters in ``binds``."""
+    query = _descriptions_select("discipline_id" in binds, "source_id" in binds)
+    values: dict[str, Any] = {"ids": aspect_ids}
+    values |= {name: binds[name] for name in ("discipline_id", "source_id") if name in binds}
     found: dict[int, list[schemas.AspectDescription]] = {aspect_id: [] for aspect_id in aspect_ids}
-    for row in connection.execute(query):
+    for row in connection.execute(query, values):
         found[row.aspect_id].append(to_aspect_description(row))
     return found
+
+
+@cache
+def _descriptions_select(discipline: bool, source: bool) -> AnySelect:
+    query: AnySelect = description_select().where(
+        col(Description.aspect_id).in_(ids_param()), *_scope(discipline, source)
+    )
+    return query.order_by(
+        col(Description.source_id), col(Description.position), col(Description.id)
+    )

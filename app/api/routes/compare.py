@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Annotated, Any
 
 from fastapi import Query, Request
-from sqlalchemy import distinct, func, select
+from sqlalchemy import bindparam, distinct, func, select
 from sqlalchemy.engine import Connection
 from sqlmodel import col
 from starlette.responses import Response
 
 from app import schemas
-from app.api.deps import ConnectionDep
 from app.api.params import PageDep
 from app.api.responses import page_headers
 from app.api.routing import read_router
@@ -21,8 +21,8 @@ from app.formats import Table, render
 from app.lookup import ASPECTS, DISCIPLINES, Term, require_filter, require_term
 from app.models import Aspect, Description, Discipline
 from app.pagination import Sort, SortKey, paginate, sort_columns
-from app.queries import description_select, source_ref
-from app.sql import bytewise
+from app.queries import description_select, ids_param, source_ref
+from app.sql import AnySelect, bytewise
 
 router = read_router("compare")
 
@@ -41,7 +41,7 @@ MAX_DISCIPLINES = 20
 )
 def compare(
     request: Request,
-    connection: ConnectionDep,
+    connection: Connection,
     page: PageDep,
     aspect: Annotated[
         str | None,
@@ -84,15 +84,8 @@ def _one_aspect(
     request: Request, connection: Connection, aspect: Term, chosen: list[Term]
 ) -> Response:
     if not chosen:
-        described = select(col(Description.discipline_id)).where(
-            col(Description.aspect_id) == aspect.id
-        )
-        query = (
-            select(col(Discipline.id), col(Discipline.slug), col(Discipline.name))
-            .where(col(Discipline.id).in_(described))
-            .order_by(bytewise(col(Discipline.slug)))
-        )
-        chosen = [Term(row.id, row.slug, row.name) for row in connection.execute(query)]
+        described = connection.execute(_described_select(), {"aspect_id": aspect.id})
+        chosen = [Term(row.id, row.slug, row.name) for row in described]
     rows = _rows(connection, [aspect.id], chosen)[aspect.id]
     model = schemas.Comparison(
         aspect=schemas.AspectRef(slug=aspect.slug, name=aspect.name),
@@ -106,16 +99,8 @@ def _shared_aspects(
     request: Request, connection: Connection, chosen: list[Term], page: Any
 ) -> Response:
     ids = [term.id for term in chosen]
-    shared = (
-        select(col(Description.aspect_id))
-        .where(col(Description.discipline_id).in_(ids))
-        .group_by(col(Description.aspect_id))
-        .having(func.count(distinct(col(Description.discipline_id))) == len(ids))
-    )
-    query = select(col(Aspect.id), col(Aspect.slug), col(Aspect.name), *sort_columns(ASPECT_SORT))
-    result = paginate(
-        connection, query.where(col(Aspect.id).in_(shared)), ASPECT_SORT, page, request
-    )
+    binds = {"disciplines": ids, "n": len(ids)}
+    result = paginate(connection, _shared_select(), ASPECT_SORT, page, request, binds)
     by_aspect = _rows(connection, [row.id for row in result.rows], chosen)
     items = [
         schemas.AspectComparison(
@@ -139,14 +124,10 @@ def _rows(
     connection: Connection, aspect_ids: Sequence[int], chosen: Sequence[Term]
 ) -> dict[int, list[schemas.CompareRow]]:
     """Aspect id → one row per source, each with a cell per chosen discipline."""
-    query = description_select(col(Description.discipline_id), col(Description.source_id)).where(
-        col(Description.aspect_id).in_(aspect_ids),
-        col(Description.discipline_id).in_([term.id for term in chosen]),
-    )
-    query = query.order_by(col(Description.source_id), col(Description.id))
     slugs = {term.id: term.slug for term in chosen}
     grouped: dict[tuple[int, int], dict[str, Any]] = {}
-    for row in connection.execute(query):
+    binds = {"ids": list(aspect_ids), "disciplines": list(slugs)}
+    for row in connection.execute(_rows_select(), binds):
         entry = grouped.setdefault(
             (row.aspect_id, row.source_id),
             {"source": source_ref(row), "label": row.label,
@@ -169,3 +150,38 @@ def _table(groups: list[tuple[str, list[schemas.CompareRow]]], chosen: list[Term
     ]
     columns = ["aspect", "source", "label", *(term.slug for term in chosen)]
     return Table(rows, columns=columns)
+
+
+@cache
+def _described_select() -> AnySelect:
+    """The disciplines an aspect is described for, by slug."""
+    described = select(col(Description.discipline_id)).where(
+        col(Description.aspect_id) == bindparam("aspect_id")
+    )
+    return (
+        select(col(Discipline.id), col(Discipline.slug), col(Discipline.name))
+        .where(col(Discipline.id).in_(described))
+        .order_by(bytewise(col(Discipline.slug)))
+    )
+
+
+@cache
+def _shared_select() -> AnySelect:
+    """Aspects described for every one of the ``n`` ``disciplines``."""
+    shared = (
+        select(col(Description.aspect_id))
+        .where(col(Description.discipline_id).in_(ids_param("disciplines")))
+        .group_by(col(Description.aspect_id))
+        .having(func.count(distinct(col(Description.discipline_id))) == bindparam("n"))
+    )
+    query = select(col(Aspect.id), col(Aspect.slug), col(Aspect.name), *sort_columns(ASPECT_SORT))
+    return query.where(col(Aspect.id).in_(shared))
+
+
+@cache
+def _rows_select() -> AnySelect:
+    query = description_select(col(Description.discipline_id), col(Description.source_id)).where(
+        col(Description.aspect_id).in_(ids_param()),
+        col(Description.discipline_id).in_(ids_param("disciplines")),
+    )
+    return query.order_by(col(Description.source_id), col(Description.id))

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated, Literal
 
 from fastapi import Path, Query, Request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 from sqlmodel import col
 from starlette.responses import Response
 
 from app import schemas
-from app.api.deps import ConnectionDep
 from app.api.params import PageDep, TextFilter
 from app.api.responses import page_response
 from app.api.routing import read_router
@@ -19,7 +20,7 @@ from app.lookup import DISCIPLINES, require_term
 from app.models import Definition, Discipline, DisciplineUse
 from app.pagination import Sort, SortKey, paginate, sort_columns
 from app.queries import aliases_of, definition_select, to_definition, to_use, use_select
-from app.sql import bytewise, contains_text
+from app.sql import AnySelect, bytewise, contains_param, like_pattern
 
 router = read_router("disciplines")
 
@@ -41,19 +42,17 @@ SORTS = {
 )
 def list_disciplines(
     request: Request,
-    connection: ConnectionDep,
+    connection: Connection,
     page: PageDep,
     q: TextFilter = None,
     sort: Annotated[
         Literal["slug", "-slug", "name", "-name"], Query(description="Order, `-` for descending.")
     ] = "slug",
 ) -> Response:
-    query = select(
-        col(Discipline.id), col(Discipline.slug), col(Discipline.name), *sort_columns(SORTS[sort])
+    binds = {"q": like_pattern(q)} if q else {}
+    result = paginate(
+        connection, _list_select(SORTS[sort], bool(q)), SORTS[sort], page, request, binds
     )
-    if q:
-        query = query.where(contains_text(col(Discipline.name), q))
-    result = paginate(connection, query, SORTS[sort], page, request)
     aliases = aliases_of(connection, Discipline, [row.id for row in result.rows])
     items = [
         schemas.Discipline(slug=row.slug, name=row.name, aliases=aliases.get(row.id, []))
@@ -72,20 +71,12 @@ def list_disciplines(
 )
 def get_discipline(
     request: Request,
-    connection: ConnectionDep,
+    connection: Connection,
     key: Annotated[str, Path(max_length=300, examples=["operations-management", "Production"])],
 ) -> Response:
     term = require_term(connection, DISCIPLINES, key)
-    definitions = connection.execute(
-        definition_select()
-        .where(col(Definition.discipline_id) == term.id)
-        .order_by(col(Definition.source_id), col(Definition.position))
-    )
-    uses = connection.execute(
-        use_select()
-        .where(col(DisciplineUse.discipline_id) == term.id)
-        .order_by(col(DisciplineUse.source_id), col(DisciplineUse.position))
-    )
+    definitions = connection.execute(_definitions_select(), {"discipline_id": term.id})
+    uses = connection.execute(_uses_select(), {"discipline_id": term.id})
     discipline = schemas.Discipline(
         slug=term.slug,
         name=term.name,
@@ -99,3 +90,29 @@ def get_discipline(
     ] + [{"kind": "use", **u.model_dump(mode="json")} for u in discipline.uses or []]
     text_columns = ("kind", "source.slug", "title", "text", "line_start")
     return render(request, discipline, Table(rows, text_columns=text_columns))
+
+
+@cache
+def _list_select(sort: Sort, text: bool) -> AnySelect:
+    query = select(
+        col(Discipline.id), col(Discipline.slug), col(Discipline.name), *sort_columns(sort)
+    )
+    return query.where(contains_param(col(Discipline.name), "q")) if text else query
+
+
+@cache
+def _definitions_select() -> AnySelect:
+    return (
+        definition_select()
+        .where(col(Definition.discipline_id) == bindparam("discipline_id"))
+        .order_by(col(Definition.source_id), col(Definition.position))
+    )
+
+
+@cache
+def _uses_select() -> AnySelect:
+    return (
+        use_select()
+        .where(col(DisciplineUse.discipline_id) == bindparam("discipline_id"))
+        .order_by(col(DisciplineUse.source_id), col(DisciplineUse.position))
+    )

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, bindparam, or_
 from sqlalchemy.engine import Connection
 from sqlmodel import col
 from starlette.responses import Response
 
 from app import schemas
-from app.api.deps import ConnectionDep
 from app.api.params import (
     AspectFilter,
     DisciplineFilter,
@@ -37,7 +37,7 @@ from app.queries import (
     to_use,
     use_select,
 )
-from app.sql import AnySelect, contains_text
+from app.sql import AnySelect, contains_param, like_pattern
 
 router = read_router("facts")
 
@@ -54,20 +54,7 @@ def _sorts(table: Any) -> dict[str, Sort]:
     }
 
 
-def _filters(
-    connection: Connection, table: Any, *, discipline: str | None = None, source: str | None = None
-) -> list[ColumnElement[bool]]:
-    conditions = []
-    if discipline is not None:
-        term = require_filter(connection, DISCIPLINES, "discipline", discipline)
-        conditions.append(col(table.discipline_id) == term.id)
-    if source is not None:
-        term = require_filter(connection, SOURCES, "source", source)
-        conditions.append(col(table.source_id) == term.id)
-    return conditions
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Facts:
     """How one kind of fact is listed: its table, query, response item and text columns."""
 
@@ -75,17 +62,28 @@ class _Facts:
     select: Callable[[], AnySelect]
     to_item: Callable[[Any], BaseModel]
     text_columns: tuple[str, ...]
+    searched: tuple[str, ...] = ()  # the columns `q` looks in
+    sorts: dict[str, Sort] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sorts", _sorts(self.table))
 
 
 DESCRIPTIONS = _Facts(
     Description, description_select, to_description,
-    ("aspect.slug", "discipline.slug", "source.slug", "text"),
+    ("aspect.slug", "discipline.slug", "source.slug", "text"), ("text", "label"),
 )  # fmt: skip
 DEFINITIONS = _Facts(
     Definition, definition_select, to_definition, ("discipline.slug", "source.slug", "text")
 )
 USES = _Facts(DisciplineUse, use_select, to_use, ("discipline.slug", "title", "text"))
-FAQS = _Facts(Faq, faq_select, to_faq, ("question", "answer"))
+FAQS = _Facts(Faq, faq_select, to_faq, ("question", "answer"), ("question", "answer"))
+# Filters a request can give, as the bound parameters their values go to.
+_KEY_FILTERS = (
+    ("aspect", "aspect_id", ASPECTS),
+    ("discipline", "discipline_id", DISCIPLINES),
+    ("source", "source_id", SOURCES),
+)
 
 
 def _respond(
@@ -93,14 +91,34 @@ def _respond(
     connection: Connection,
     page: PageParams,
     facts: _Facts,
-    conditions: list[ColumnElement[bool]],
     sort: str,
+    q: str | None = None,
+    **keys: str | None,
 ) -> Response:
-    order = _sorts(facts.table)[sort]
-    query = facts.select().where(*conditions).add_columns(*sort_columns(order))
-    result = paginate(connection, query, order, page, request)
+    """A page of ``facts``, filtered by text and by the keys of an aspect, discipline, source."""
+    binds: dict[str, Any] = {}
+    for name, param, vocabulary in _KEY_FILTERS:
+        if keys.get(name) is not None:
+            binds[param] = require_filter(connection, vocabulary, name, str(keys[name])).id
+    if q:
+        binds["q"] = like_pattern(q)
+    order = facts.sorts[sort]
+    query = _list_select(facts, order, tuple(sorted(binds)))
+    result = paginate(connection, query, order, page, request, binds)
     items = [facts.to_item(row) for row in result.rows]
     return page_response(request, result, items, page.limit, text_columns=facts.text_columns)
+
+
+@cache
+def _list_select(facts: _Facts, order: Sort, filters: tuple[str, ...]) -> AnySelect:
+    conditions: list[ColumnElement[bool]] = []
+    for name in filters:
+        if name == "q":
+            columns = (col(getattr(facts.table, field)) for field in facts.searched)
+            conditions.append(or_(*(contains_param(column, "q") for column in columns)))
+        else:
+            conditions.append(col(getattr(facts.table, name)) == bindparam(name))
+    return facts.select().where(*conditions).add_columns(*sort_columns(order))
 
 
 @router.get(
@@ -111,7 +129,7 @@ def _respond(
 )
 def list_descriptions(
     request: Request,
-    connection: ConnectionDep,
+    connection: Connection,
     page: PageDep,
     aspect: AspectFilter = None,
     discipline: DisciplineFilter = None,
@@ -119,15 +137,10 @@ def list_descriptions(
     q: TextFilter = None,
     sort: IdSort = "id",
 ) -> Response:
-    conditions = _filters(connection, Description, discipline=discipline, source=source)
-    if aspect is not None:
-        term = require_filter(connection, ASPECTS, "aspect", aspect)
-        conditions.append(col(Description.aspect_id) == term.id)
-    if q:
-        conditions.append(
-            or_(contains_text(col(Description.text), q), contains_text(col(Description.label), q))
-        )
-    return _respond(request, connection, page, DESCRIPTIONS, conditions, sort)
+    return _respond(
+        request, connection, page, DESCRIPTIONS, sort, q,
+        aspect=aspect, discipline=discipline, source=source,
+    )  # fmt: skip
 
 
 @router.get(
@@ -135,14 +148,15 @@ def list_descriptions(
 )
 def list_definitions(
     request: Request,
-    connection: ConnectionDep,
+    connection: Connection,
     page: PageDep,
     discipline: DisciplineFilter = None,
     source: SourceFilter = None,
     sort: IdSort = "id",
 ) -> Response:
-    conditions = _filters(connection, Definition, discipline=discipline, source=source)
-    return _respond(request, connection, page, DEFINITIONS, conditions, sort)
+    return _respond(
+        request, connection, page, DEFINITIONS, sort, discipline=discipline, source=source
+    )
 
 
 @router.get(
@@ -153,28 +167,22 @@ def list_definitions(
 )
 def list_uses(
     request: Request,
-    connection: ConnectionDep,
+    connection: Connection,
     page: PageDep,
     discipline: DisciplineFilter = None,
     source: SourceFilter = None,
     sort: IdSort = "id",
 ) -> Response:
-    conditions = _filters(connection, DisciplineUse, discipline=discipline, source=source)
-    return _respond(request, connection, page, USES, conditions, sort)
+    return _respond(request, connection, page, USES, sort, discipline=discipline, source=source)
 
 
 @router.get("/faqs", response_model=schemas.Page[schemas.Faq], summary="List FAQs")
 def list_faqs(
     request: Request,
-    connection: ConnectionDep,
+    connection: Connection,
     page: PageDep,
     source: SourceFilter = None,
     q: TextFilter = None,
     sort: IdSort = "id",
 ) -> Response:
-    conditions = _filters(connection, Faq, source=source)
-    if q:
-        conditions.append(
-            or_(contains_text(col(Faq.question), q), contains_text(col(Faq.answer), q))
-        )
-    return _respond(request, connection, page, FAQS, conditions, sort)
+    return _respond(request, connection, page, FAQS, sort, q, source=source)

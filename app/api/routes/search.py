@@ -6,10 +6,10 @@ from typing import Annotated, Literal
 
 from fastapi import Query, Request
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.engine import Connection
 from starlette.responses import Response
 
 from app import schemas
-from app.api.deps import ConnectionDep
 from app.api.responses import page_footer, page_headers
 from app.api.routing import read_router
 from app.errors import InvalidParameters
@@ -112,7 +112,7 @@ class SearchPage(_Out):
 )  # fmt: skip
 def search_everything(
     request: Request,
-    connection: ConnectionDep,
+    connection: Connection,
     q: Annotated[
         str,
         Query(

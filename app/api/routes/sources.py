@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated, Literal
 
 from fastapi import Path, Query, Request
+from sqlalchemy import bindparam
+from sqlalchemy.engine import Connection
 from sqlmodel import col
 from starlette.responses import Response
 
 from app import schemas
-from app.api.deps import ConnectionDep
 from app.api.params import PageDep
 from app.api.responses import page_response
 from app.api.routing import read_router
@@ -18,7 +20,7 @@ from app.lookup import SOURCES, require_term
 from app.models import Source
 from app.pagination import Sort, SortKey, paginate, sort_columns
 from app.queries import source_select, to_source
-from app.sql import bytewise
+from app.sql import AnySelect, bytewise
 
 router = read_router("sources")
 
@@ -33,12 +35,11 @@ TEXT_COLUMNS = ("slug", "title", "file", "formats", "imported_at")
 @router.get("/sources", response_model=schemas.Page[schemas.Source], summary="List sources")
 def list_sources(
     request: Request,
-    connection: ConnectionDep,
+    connection: Connection,
     page: PageDep,
     sort: Annotated[Literal["slug", "-slug"], Query(description="Order.")] = "slug",
 ) -> Response:
-    query = source_select(*sort_columns(SORTS[sort]))
-    result = paginate(connection, query, SORTS[sort], page, request)
+    result = paginate(connection, _list_select(SORTS[sort]), SORTS[sort], page, request)
     items = [to_source(row) for row in result.rows]
     return page_response(request, result, items, page.limit, text_columns=TEXT_COLUMNS)
 
@@ -53,11 +54,21 @@ def list_sources(
 )
 def get_source(
     request: Request,
-    connection: ConnectionDep,
+    connection: Connection,
     slug: Annotated[str, Path(max_length=300, examples=["structured-comparison"])],
 ) -> Response:
     term = require_term(connection, SOURCES, slug)
-    source = connection.execute(source_select().where(col(Source.id) == term.id)).one()
+    source = connection.execute(_one_select(), {"id": term.id}).one()
     model = to_source(source, with_report=True)
     skipped = (model.report or {}).get("skipped", [])
     return render(request, model, Table(skipped, columns=("line_start", "line_end", "reason")))
+
+
+@cache
+def _list_select(sort: Sort) -> AnySelect:
+    return source_select(*sort_columns(sort))
+
+
+@cache
+def _one_select() -> AnySelect:
+    return source_select().where(col(Source.id) == bindparam("id"))
