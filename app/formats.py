@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -101,15 +101,19 @@ class Table:
 def render(
     request: Request,
     model: BaseModel,
-    table: Table | None = None,
+    table: Table | Callable[[], Table] | None = None,
     *,
     status_code: int = 200,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
+    """``model`` as JSON, or ``table`` as CSV or text; pass the table as a function when
+    building it costs something, so a JSON answer never builds it."""
     fmt = negotiate(request)
     if fmt is Format.JSON or table is None:
-        body = orjson.dumps(model.model_dump(mode="json"))
+        body = model.__pydantic_serializer__.to_json(model)
         return Response(body, status_code, headers, MEDIA_TYPES[Format.JSON])
+    if callable(table):
+        table = table()
     flat = [flatten(row) for row in table.rows]
     columns = list(table.columns or _keys(flat))
     if fmt is Format.CSV:

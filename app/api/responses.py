@@ -14,6 +14,7 @@ from app.pagination import PageResult
 from app.schemas import Page
 
 TOTAL_COUNT_HEADER = "X-Total-Count"
+_PAGE = Page[Any]  # parametrised once: each Page[...] subscription builds a class lookup
 
 FORMAT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
@@ -38,10 +39,13 @@ def page_response(
     rows: Sequence[dict[str, Any]] | None = None,
 ) -> Response:
     """A page of a collection: the body, the ``Link`` and total-count headers, every format."""
-    model = Page[Any](items=list(items), total=result.total, limit=limit, next=result.next_url)
-    table_rows = rows if rows is not None else [item.model_dump(mode="json") for item in items]
-    footer = page_footer(len(items), result.total, result.next_url)
-    table = Table(table_rows, text_columns=text_columns, footer=footer)
+    model = _PAGE(items=list(items), total=result.total, limit=limit, next=result.next_url)
+
+    def table() -> Table:
+        table_rows = rows if rows is not None else [item.model_dump(mode="json") for item in items]
+        footer = page_footer(len(items), result.total, result.next_url)
+        return Table(table_rows, text_columns=text_columns, footer=footer)
+
     return render(request, model, table, headers=page_headers(result.total, result.next_url))
 
 

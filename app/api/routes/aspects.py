@@ -104,9 +104,13 @@ def get_aspect(
         aliases=aliases_of(connection, Aspect, [term.id]).get(term.id, []),
         descriptions=descriptions,
     )
-    rows = [{"aspect": term.slug, **d.model_dump(mode="json")} for d in descriptions]
-    text_columns = ("discipline.slug", "source.slug", "label", "text", "line_start")
-    return render(request, aspect, Table(rows, text_columns=text_columns))
+
+    def table() -> Table:
+        rows = [{"aspect": term.slug, **d.model_dump(mode="json")} for d in descriptions]
+        text_columns = ("discipline.slug", "source.slug", "label", "text", "line_start")
+        return Table(rows, text_columns=text_columns)
+
+    return render(request, aspect, table)
 
 
 def _scope_binds(

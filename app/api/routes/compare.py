@@ -92,7 +92,7 @@ def _one_aspect(
         disciplines=[schemas.DisciplineRef(slug=t.slug, name=t.name) for t in chosen],
         rows=rows,
     )
-    return render(request, model, _table([(aspect.slug, rows)], chosen))
+    return render(request, model, lambda: _table([(aspect.slug, rows)], chosen))
 
 
 def _shared_aspects(
@@ -115,9 +115,9 @@ def _shared_aspects(
         limit=page.limit,
         next=result.next_url,
     )
-    table = _table([(item.aspect.slug, item.rows) for item in items], chosen)
+    groups = [(item.aspect.slug, item.rows) for item in items]
     headers = page_headers(result.total, result.next_url)
-    return render(request, model, table, headers=headers)
+    return render(request, model, lambda: _table(groups, chosen), headers=headers)
 
 
 def _rows(

@@ -84,12 +84,16 @@ def get_discipline(
         definitions=[to_definition(row) for row in definitions],
         uses=[to_use(row) for row in uses],
     )
-    rows = [
-        {"kind": "definition", "title": None, **d.model_dump(mode="json")}
-        for d in discipline.definitions or []
-    ] + [{"kind": "use", **u.model_dump(mode="json")} for u in discipline.uses or []]
-    text_columns = ("kind", "source.slug", "title", "text", "line_start")
-    return render(request, discipline, Table(rows, text_columns=text_columns))
+
+    def table() -> Table:
+        rows = [
+            {"kind": "definition", "title": None, **d.model_dump(mode="json")}
+            for d in discipline.definitions or []
+        ] + [{"kind": "use", **u.model_dump(mode="json")} for u in discipline.uses or []]
+        text_columns = ("kind", "source.slug", "title", "text", "line_start")
+        return Table(rows, text_columns=text_columns)
+
+    return render(request, discipline, table)
 
 
 @cache

@@ -155,14 +155,14 @@ def search_everything(
     page = SearchPage.model_validate(
         {"query": q, "items": result.items, "total": result.total, "limit": limit, "next": next_url}
     )
-    rows = [
-        {"kind": hit.kind, "score": hit.score, "snippet": hit.snippet,
-         "object": hit.object.model_dump(mode="json")}
-        for hit in page.items
-    ]  # fmt: skip
-    table = Table(
-        rows,
-        text_columns=("kind", "score", "snippet"),
-        footer=page_footer(len(rows), page.total, next_url),
-    )
+
+    def table() -> Table:
+        rows = [
+            {"kind": hit.kind, "score": hit.score, "snippet": hit.snippet,
+             "object": hit.object.model_dump(mode="json")}
+            for hit in page.items
+        ]  # fmt: skip
+        footer = page_footer(len(rows), page.total, next_url)
+        return Table(rows, text_columns=("kind", "score", "snippet"), footer=footer)
+
     return render(request, page, table, headers=page_headers(page.total, next_url))
