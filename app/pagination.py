@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 
 from app.errors import BadRequest
 from app.memo import remembered
-from app.sql import AnySelect
+from app.sql import AnySelect, fetch
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 20
@@ -117,12 +117,12 @@ def paginate(
     total = remembered(
         connection,
         count_key,
-        lambda: int(connection.execute(_count_statement(query), values).scalar_one()),
+        lambda: int(fetch(connection, _count_statement(query), values)[0][0]),
     )
     values["_limit"] = params.limit + 1
     if params.offset is not None:
         values["_offset"] = params.offset
-        rows = list(connection.execute(_page_statement(query, sort, "offset"), values))
+        rows = fetch(connection, _page_statement(query, sort, "offset"), values)
         next_params = {"offset": str(params.offset + params.limit)}
     else:
         mode: _Mode = "first"
@@ -130,7 +130,7 @@ def paginate(
             mode = "after"
             for index, value in enumerate(decode_cursor(params.cursor, sort)):
                 values[f"_after{index}"] = value
-        rows = list(connection.execute(_page_statement(query, sort, mode), values))
+        rows = fetch(connection, _page_statement(query, sort, mode), values)
         last = rows[min(len(rows), params.limit) - 1] if rows else None
         next_params = {"cursor": encode_cursor(sort, _values(last, sort))} if last else {}
     more = len(rows) > params.limit
@@ -163,13 +163,12 @@ def _order(key: SortKey) -> ColumnElement[Any]:
 
 
 def _values(row: Any, sort: Sort) -> list[Any]:
-    mapping = row._mapping
-    return [mapping[f"_sort{index}"] for index in range(len(sort.keys))]
+    return [getattr(row, f"sort_key{index}") for index in range(len(sort.keys))]
 
 
 def sort_columns(sort: Sort) -> list[ColumnElement[Any]]:
     """The sort columns to add to a query, labelled so a page's last row yields the cursor."""
-    return [key.column.label(f"_sort{index}") for index, key in enumerate(sort.keys)]
+    return [key.column.label(f"sort_key{index}") for index, key in enumerate(sort.keys)]
 
 
 def _after(sort: Sort) -> ColumnElement[bool]:

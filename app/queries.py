@@ -27,7 +27,7 @@ from app.models import (
     Faq,
     Source,
 )
-from app.sql import AnySelect, SQLColumn
+from app.sql import AnySelect, SQLColumn, fetch
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -166,7 +166,7 @@ def ids_param(name: str = "ids") -> Any:
 def aliases_of(connection: Connection, table: Any, ids: Iterable[int]) -> dict[int, list[str]]:
     """Term id → its aliases, for the aspects or disciplines ``ids``."""
     found: dict[int, list[str]] = defaultdict(list)
-    for term_id, name in connection.execute(_aliases_select(table), {"ids": list(ids)}):
+    for term_id, name in fetch(connection, _aliases_select(table), {"ids": list(ids)}):
         found[term_id].append(name)
     return found
 

@@ -31,7 +31,7 @@ from app.errors import BadRequest
 from app.models import Aspect, Definition, Description, DisciplineUse, Faq
 from app.schemas import AspectRef
 from app.search_index import INDEXED, KINDS, NAME, PG_VECTOR, ROWID_STRIDE, IndexedTable
-from app.sql import AnySelect
+from app.sql import AnySelect, fetch
 
 WORD = re.compile(r"[^\W_]+")  # what both index tokenizers call a word
 MAX_TERM_CHARS = 200  # PostgreSQL ignores words over 2047 bytes; longer ones match nothing
@@ -151,7 +151,7 @@ def _rank(
         connection.dialect.name, tuple(kinds), bool(terms.exact), terms.prefix is not None,
         after is not None,
     )  # fmt: skip
-    rows = connection.execute(statement, params).all()
+    rows = fetch(connection, statement, params)
     positions = [Position(float(r.score), r.kind, int(r.ref_id)) for r in rows if r.kind]
     return positions, int(rows[0].total) if rows else 0
 
@@ -299,7 +299,7 @@ def _hits(
 
 def _load_aspects(connection: Connection, ids: list[int]) -> _Loaded:
     aliases = queries.aliases_of(connection, Aspect, ids)
-    rows = connection.execute(_by_ids(Aspect), {"ids": ids})
+    rows = fetch(connection, _by_ids(Aspect), {"ids": ids})
     return {
         row.id: (AspectRef(slug=row.slug, name=row.name), [row.name, *aliases.get(row.id, [])])
         for row in rows
@@ -307,22 +307,22 @@ def _load_aspects(connection: Connection, ids: list[int]) -> _Loaded:
 
 
 def _load_descriptions(connection: Connection, ids: list[int]) -> _Loaded:
-    rows = connection.execute(_by_ids(Description), {"ids": ids})
+    rows = fetch(connection, _by_ids(Description), {"ids": ids})
     return {row.id: (queries.to_description(row), [row.text, row.label]) for row in rows}
 
 
 def _load_definitions(connection: Connection, ids: list[int]) -> _Loaded:
-    rows = connection.execute(_by_ids(Definition), {"ids": ids})
+    rows = fetch(connection, _by_ids(Definition), {"ids": ids})
     return {row.id: (queries.to_definition(row), [row.text]) for row in rows}
 
 
 def _load_uses(connection: Connection, ids: list[int]) -> _Loaded:
-    rows = connection.execute(_by_ids(DisciplineUse), {"ids": ids})
+    rows = fetch(connection, _by_ids(DisciplineUse), {"ids": ids})
     return {row.id: (queries.to_use(row), [row.text, row.title]) for row in rows}
 
 
 def _load_faqs(connection: Connection, ids: list[int]) -> _Loaded:
-    rows = connection.execute(_by_ids(Faq), {"ids": ids})
+    rows = fetch(connection, _by_ids(Faq), {"ids": ids})
     return {row.id: (queries.to_faq(row), [row.question, row.answer]) for row in rows}
 
 
@@ -353,26 +353,53 @@ def make_snippet(fields: Sequence[str], terms: Terms) -> str:
     """A short, HTML-escaped extract of the field that matches most query terms (ties: first)."""
     best, best_score = fields[0] if fields else "", -1
     for field in fields:  # scored on the words alone; positions only for the one shown
-        lowered = [word.lower() for word in WORD.findall(field)]
-        score = len(set(_terms_found(lowered, terms)) - {None})
+        score = _score(_lowered_words(field), terms)
         if score > best_score:
             best, best_score = field, score
     field = best
     words = list(WORD.finditer(field))
-    found = _terms_found([word.group().lower() for word in words], terms)
     if not words:
         return html.escape(" ".join(field.split())[: SNIPPET_WORDS * 8], quote=False)
+    found = _terms_found([word.group().lower() for word in words], terms)
     start = _best_window(found)
     end = min(len(words), start + SNIPPET_WORDS)
+    # html.escape(quote=False) only rewrites these: most texts need no escaping at all.
+    escape = _escape if ("&" in field or "<" in field or ">" in field) else _same
     parts = [CUT] if start > 0 else []
     offset = words[start].start() if start > 0 else 0
-    for match, term in zip(words[start:end], found[start:end], strict=True):
-        parts.append(_shorten(field[offset : match.start()], MAX_GAP_CHARS))
-        word = _shorten(match.group(), MAX_WORD_CHARS)
-        parts.append(f"{MARK}{word}{END_MARK}" if term else word)
+    for index in range(start, end):
+        match = words[index]
+        gap = field[offset : match.start()]
+        parts.append(escape(gap if len(gap) <= MAX_GAP_CHARS else gap[:MAX_GAP_CHARS] + CUT))
+        word = match.group()
+        word = escape(word if len(word) <= MAX_WORD_CHARS else word[:MAX_WORD_CHARS] + CUT)
+        parts.append(f"{MARK}{word}{END_MARK}" if found[index] else word)
         offset = match.end()
-    parts.append(_shorten(field[offset:], MAX_GAP_CHARS) if end == len(words) else CUT)
+    if end == len(words):
+        tail = field[offset:]
+        parts.append(escape(tail if len(tail) <= MAX_GAP_CHARS else tail[:MAX_GAP_CHARS] + CUT))
+    else:
+        parts.append(CUT)
     return " ".join("".join(parts).split())
+
+
+def _lowered_words(field: str) -> list[str]:
+    # Lower-casing may change a non-ASCII text's length or its word breaks: word by word there.
+    if field.isascii():
+        return WORD.findall(field.lower())
+    return [word.lower() for word in WORD.findall(field)]
+
+
+def _score(words: Sequence[str], terms: Terms) -> int:
+    """How many distinct query terms the (lower-cased) ``words`` match."""
+    present = set(words)
+    exact = set(terms.exact)
+    matched = present & exact
+    prefix = terms.prefix
+    if prefix is not None and prefix not in matched:
+        if any(word.startswith(prefix) for word in present - exact):
+            matched.add(prefix)
+    return len(matched)
 
 
 def _terms_found(words: Sequence[str], terms: Terms) -> list[str | None]:
@@ -385,8 +412,12 @@ def _terms_found(words: Sequence[str], terms: Terms) -> list[str | None]:
     ]
 
 
-def _shorten(text: str, limit: int) -> str:
-    return html.escape(text if len(text) <= limit else text[:limit] + CUT, quote=False)
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _same(text: str) -> str:
+    return text
 
 
 def _best_window(found: Sequence[str | None]) -> int:

@@ -103,7 +103,8 @@ def _with_connection(endpoint: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _call(engine: Engine, endpoint: Callable[..., Any], values: dict[str, Any]) -> Any:
-    with engine.connect() as connection:
+    # One transaction, so every statement of a request reads the same snapshot.
+    with engine.connect() as connection, connection.begin():
         return endpoint(**values, connection=connection)
 
 

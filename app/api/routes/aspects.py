@@ -25,7 +25,7 @@ from app.lookup import ASPECTS, DISCIPLINES, SOURCES, require_filter, require_te
 from app.models import Aspect, AspectAlias, Description
 from app.pagination import Sort, SortKey, paginate, sort_columns
 from app.queries import aliases_of, description_select, ids_param, to_aspect_description
-from app.sql import AnySelect, bytewise, contains_param, like_pattern
+from app.sql import AnySelect, bytewise, contains_param, fetch, like_pattern
 
 router = read_router("aspects")
 
@@ -173,7 +173,7 @@ def _descriptions_of(
     values: dict[str, Any] = {"ids": aspect_ids}
     values |= {name: binds[name] for name in ("discipline_id", "source_id") if name in binds}
     found: dict[int, list[schemas.AspectDescription]] = {aspect_id: [] for aspect_id in aspect_ids}
-    for row in connection.execute(query, values):
+    for row in fetch(connection, query, values):
         found[row.aspect_id].append(to_aspect_description(row))
     return found
 

@@ -22,7 +22,7 @@ from app.lookup import ASPECTS, DISCIPLINES, Term, require_filter, require_term
 from app.models import Aspect, Description, Discipline
 from app.pagination import Sort, SortKey, paginate, sort_columns
 from app.queries import description_select, ids_param, source_ref
-from app.sql import AnySelect, bytewise
+from app.sql import AnySelect, bytewise, fetch
 
 router = read_router("compare")
 
@@ -84,7 +84,7 @@ def _one_aspect(
     request: Request, connection: Connection, aspect: Term, chosen: list[Term]
 ) -> Response:
     if not chosen:
-        described = connection.execute(_described_select(), {"aspect_id": aspect.id})
+        described = fetch(connection, _described_select(), {"aspect_id": aspect.id})
         chosen = [Term(row.id, row.slug, row.name) for row in described]
     rows = _rows(connection, [aspect.id], chosen)[aspect.id]
     model = schemas.Comparison(
@@ -127,7 +127,7 @@ def _rows(
     slugs = {term.id: term.slug for term in chosen}
     grouped: dict[tuple[int, int], dict[str, Any]] = {}
     binds = {"ids": list(aspect_ids), "disciplines": list(slugs)}
-    for row in connection.execute(_rows_select(), binds):
+    for row in fetch(connection, _rows_select(), binds):
         entry = grouped.setdefault(
             (row.aspect_id, row.source_id),
             {"source": source_ref(row), "label": row.label,

@@ -20,7 +20,7 @@ from app.lookup import DISCIPLINES, require_term
 from app.models import Definition, Discipline, DisciplineUse
 from app.pagination import Sort, SortKey, paginate, sort_columns
 from app.queries import aliases_of, definition_select, to_definition, to_use, use_select
-from app.sql import AnySelect, bytewise, contains_param, like_pattern
+from app.sql import AnySelect, bytewise, contains_param, fetch, like_pattern
 
 router = read_router("disciplines")
 
@@ -75,8 +75,8 @@ def get_discipline(
     key: Annotated[str, Path(max_length=300, examples=["operations-management", "Production"])],
 ) -> Response:
     term = require_term(connection, DISCIPLINES, key)
-    definitions = connection.execute(_definitions_select(), {"discipline_id": term.id})
-    uses = connection.execute(_uses_select(), {"discipline_id": term.id})
+    definitions = fetch(connection, _definitions_select(), {"discipline_id": term.id})
+    uses = fetch(connection, _uses_select(), {"discipline_id": term.id})
     discipline = schemas.Discipline(
         slug=term.slug,
         name=term.name,

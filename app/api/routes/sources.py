@@ -20,7 +20,7 @@ from app.lookup import SOURCES, require_term
 from app.models import Source
 from app.pagination import Sort, SortKey, paginate, sort_columns
 from app.queries import source_select, to_source
-from app.sql import AnySelect, bytewise
+from app.sql import AnySelect, bytewise, fetch
 
 router = read_router("sources")
 
@@ -58,7 +58,7 @@ def get_source(
     slug: Annotated[str, Path(max_length=300, examples=["structured-comparison"])],
 ) -> Response:
     term = require_term(connection, SOURCES, slug)
-    source = connection.execute(_one_select(), {"id": term.id}).one()
+    (source,) = fetch(connection, _one_select(), {"id": term.id})
     model = to_source(source, with_report=True)
     skipped = (model.report or {}).get("skipped", [])
     return render(request, model, Table(skipped, columns=("line_start", "line_end", "reason")))
