@@ -16,6 +16,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import Receive, Scope, Send
 
 from app import __version__
+from app.api.direct import DirectReads
 from app.api.responses import TOTAL_COUNT_HEADER
 from app.api.routes import (
     aspects,
@@ -62,9 +63,11 @@ TAGS = [
 
 
 class VersusApp(FastAPI):
-    """FastAPI with the read cache in front of everything else, where a hit costs least."""
+    """FastAPI with the read cache in front of everything else, where a hit costs least, and
+    reads no middleware would change sent straight to their operation (app.api.direct)."""
 
     read_cache: ReadCache
+    direct_reads: DirectReads | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -73,9 +76,18 @@ class VersusApp(FastAPI):
         if scope["method"] == "HEAD":
             scope, send = head_as_get(scope, send)
         if self.read_cache.handles(scope):
-            await self.read_cache(scope, receive, send, super().__call__)
+            direct = self.direct_reads
+            inner = self._direct if direct is not None and direct.takes(scope) else self._stack
+            await self.read_cache(scope, receive, send, inner)
         else:
             await super().__call__(scope, receive, send)
+
+    async def _stack(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await super().__call__(scope, receive, send)
+
+    async def _direct(self, scope: Scope, receive: Receive, send: Send) -> None:
+        assert self.direct_reads is not None
+        await self.direct_reads(scope, receive, send, self._stack)
 
 
 class Root(BaseModel):
@@ -126,8 +138,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(problems.router)
-    for module in (disciplines, aspects, compare, search, facts, sources):
+    reads = (disciplines, aspects, compare, search, facts, sources)
+    for module in reads:
         app.include_router(module.router)
+    app.direct_reads = DirectReads(
+        app,
+        [route for module in reads for route in module.router.routes],
+        prefix=app.read_cache.prefix,
+        vary_from_bytes=GZIP_MINIMUM_BYTES,
+    )
     app.add_api_route("/", _root, methods=["GET"], tags=["meta"], summary="Entry point")
 
     def openapi() -> dict[str, Any]:

@@ -396,9 +396,12 @@ def _score(words: Sequence[str], terms: Terms) -> int:
     exact = set(terms.exact)
     matched = present & exact
     prefix = terms.prefix
-    if prefix is not None and prefix not in matched:
-        if any(word.startswith(prefix) for word in present - exact):
-            matched.add(prefix)
+    if (
+        prefix is not None
+        and prefix not in matched
+        and any(word.startswith(prefix) for word in present - exact)
+    ):
+        matched.add(prefix)
     return len(matched)
 
 

@@ -44,6 +44,9 @@ def _query_names(dependant: Dependant) -> set[str]:
 
 class StrictQueryRoute(APIRoute):
     planned = False  # whether requests skip FastAPI's resolver (see app.api.resolve)
+    # For a planned operation: request -> response, parameters checked, nothing caught; what
+    # app.api.direct calls when no middleware has anything to do with a request.
+    direct: Callable[[Request], Coroutine[Any, Any, Response]] | None = None
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         returns = inspect.signature(endpoint).return_annotation
@@ -61,6 +64,8 @@ class StrictQueryRoute(APIRoute):
             _reject_nul(request)
             return await handler(request)
 
+        if self.planned:
+            self.direct = strict_handler
         return strict_handler
 
     def _planned_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]] | None:
