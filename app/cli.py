@@ -71,6 +71,7 @@ def serve(
         port=port or settings.port,
         workers=workers or settings.workers,
         log_level=settings.log_level,
+        loop=settings.loop,
         proxy_headers=True,
     )
 

@@ -17,6 +17,7 @@ from sqlalchemy.exc import ArgumentError
 
 ENV_PREFIX = "VERSUS_"
 LogLevel = Literal["critical", "error", "warning", "info", "debug", "trace"]
+EventLoop = Literal["asyncio", "uvloop"]
 _SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 
@@ -37,6 +38,12 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="TCP port `versus serve` listens on.")
     workers: int = Field(1, ge=1, le=64, description="Worker processes for `versus serve`.")
     log_level: LogLevel = Field("info", description="Server log level.")
+    loop: EventLoop = Field(
+        "asyncio",
+        description="Event loop `versus serve` runs. asyncio's answers connections in turn when "
+        "the worker is saturated; uvloop costs less per request but lets some connections wait "
+        "many times longer than others (the p99 of a busy worker).",
+    )
     response_cache_entries: int = Field(
         4096,
         ge=0,

@@ -213,8 +213,14 @@ LOOKUP_NOTE = (
 COLD_SETTING = "VERSUS_RESPONSE_CACHE_ENTRIES=0"
 
 
+LOOP_NOTE = (
+    "versus runs on the event loop `versus serve` runs by default (`VERSUS_LOOP=asyncio`); the "
+    "raw ceiling, the naive app and Datasette on uvloop."
+)
+
+
 def _static_notes(record: Record) -> list[str]:
-    notes = [EQUIVALENTS]
+    notes = [EQUIVALENTS, LOOP_NOTE]
     if any(c.measurement and c.measurement.per_operation > 1 for c in record.cells):
         notes.append(LOOKUP_NOTE)
     cold = [c for c in record.cells if c.system == "versus" and c.scenario in COLD_KEYS]

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import httpx
 
+from app.config import Settings
+
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 DATASETTE_VENV = BENCH_DIR / ".venv-datasette"
@@ -91,9 +93,12 @@ _UVICORN_TARGETS = {
 
 
 def _uvicorn_command(key: str, port: int) -> list[str]:
+    # versus runs on the event loop `versus serve` runs by default (VERSUS_LOOP); the others on
+    # uvicorn's own choice once uvicorn[standard] is installed, uvloop, as the ceiling was set.
+    loop = str(Settings.model_fields["loop"].default) if key == "versus" else "uvloop"
     return [
         sys.executable, "-m", "uvicorn", *_UVICORN_TARGETS[key], "--app-dir", str(REPO),
-        "--host", "127.0.0.1", "--port", str(port), "--http", "httptools", "--loop", "uvloop",
+        "--host", "127.0.0.1", "--port", str(port), "--http", "httptools", "--loop", loop,
         "--workers", "1", "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
 

@@ -18,6 +18,7 @@ def test_defaults() -> None:
     assert settings.database_url == "sqlite:///./var/versus.db"
     assert (settings.host, settings.port, settings.workers) == ("127.0.0.1", 8000, 1)
     assert settings.log_level == "info"
+    assert settings.loop == "asyncio"
     assert settings.cors_origins == ["*"]
 
 
@@ -28,6 +29,7 @@ def test_defaults() -> None:
         ("VERSUS_HOST", "0.0.0.0", "host", "0.0.0.0"),
         ("VERSUS_LOG_LEVEL", "DEBUG", "log_level", "debug"),
         ("VERSUS_WORKERS", "4", "workers", 4),
+        ("VERSUS_LOOP", "uvloop", "loop", "uvloop"),
         (
             "VERSUS_CORS_ORIGINS",
             "https://a.example, https://b.example",
@@ -58,6 +60,7 @@ def test_environment_overrides(
         ("VERSUS_PORT", "70000", "less than or equal to 65535"),
         ("VERSUS_WORKERS", "0", "greater than or equal to 1"),
         ("VERSUS_LOG_LEVEL", "loud", "'critical'"),
+        ("VERSUS_LOOP", "trio", "'asyncio' or 'uvloop'"),
         ("VERSUS_DATABASE_URL", "mysql://root@db/x", "backend 'mysql' is not supported"),
         ("VERSUS_DATABASE_URL", "not a url", "not a database URL"),
         ("VERSUS_DATABASE_URL", "postgresql+asyncpg://u@db/x", "use postgresql+psycopg"),

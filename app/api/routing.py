@@ -24,7 +24,8 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from rapidfuzz import process
-from sqlalchemy.engine import Engine
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
 from starlette.concurrency import run_in_threadpool
 
 from app.api.resolve import plan
@@ -98,13 +99,35 @@ def _with_connection(endpoint: Callable[..., Any]) -> Callable[..., Any]:
         engine: Engine = values["request"].app.state.engine
         if reads_block(engine):
             return await run_in_threadpool(_call, engine, endpoint, values)
-        return _call(engine, endpoint, values)
+        with _inline_reader(engine).begin() as transaction:
+            return endpoint(**values, connection=transaction.connection)
 
     # FastAPI reads the parameters from here: everything the endpoint takes but its connection.
     with_connection.__signature__ = signature.replace(  # type: ignore[attr-defined]
         parameters=[p for p in signature.parameters.values() if p.name != "connection"]
     )
     return with_connection
+
+
+_INLINE_READERS: dict[Engine, Connection] = {}
+
+
+def _inline_reader(engine: Engine) -> Connection:
+    """The connection reads on the event loop share: they run one at a time, each in its own
+    transaction. Kept rather than checked out per request, which costs more than a small query;
+    closed with the engine."""
+    connection = _INLINE_READERS.get(engine)
+    if connection is None or connection.closed or connection.invalidated:
+        connection = _INLINE_READERS[engine] = engine.connect()
+        if not event.contains(engine, "engine_disposed", _close_inline_reader):
+            event.listen(engine, "engine_disposed", _close_inline_reader)
+    return connection
+
+
+def _close_inline_reader(engine: Engine) -> None:
+    connection = _INLINE_READERS.pop(engine, None)
+    if connection is not None:
+        connection.close()
 
 
 def _call(engine: Engine, endpoint: Callable[..., Any], values: dict[str, Any]) -> Any:
