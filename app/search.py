@@ -13,6 +13,7 @@ import base64
 import binascii
 import hashlib
 import html
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -40,6 +41,8 @@ SNIPPET_LEAD = 4  # words shown before the first match
 MAX_WORD_CHARS = 80  # a "word" may be a whole CJK sentence: shorten it in a snippet
 MAX_GAP_CHARS = 40  # and so may the punctuation, symbols or emoji between two words
 MARK, END_MARK, CUT = "<mark>", "</mark>", "…"
+# A word or a gap between words too long to show whole (see above).
+_TOO_LONG = re.compile(rf"[^\W_]{{{MAX_WORD_CHARS + 1},}}|[\W_]{{{MAX_GAP_CHARS + 1},}}")
 _BM25_WEIGHTS = "2.0, 1.0"  # title, body
 _PG_RANK_NORMALISATION = 1  # divide by 1 + log(length): short, exact documents rank higher
 
@@ -351,31 +354,48 @@ _LOADERS: dict[str, Callable[[Connection, list[int]], _Loaded]] = {
 
 def make_snippet(fields: Sequence[str], terms: Terms) -> str:
     """A short, HTML-escaped extract of the field that matches most query terms (ties: first)."""
-    best, best_score = fields[0] if fields else "", -1
-    for field in fields:  # scored on the words alone; positions only for the one shown
-        score = _score(_lowered_words(field), terms)
+    field, lowered, best_score = fields[0] if fields else "", None, -1
+    for candidate in fields:  # scored on the words alone; positions only for the one shown
+        words = _lowered_words(candidate)
+        score = _score(words, terms)
         if score > best_score:
-            best, best_score = field, score
-    field = best
-    words = list(WORD.finditer(field))
-    if not words:
+            field, lowered, best_score = candidate, words, score
+    if not lowered:
         return html.escape(" ".join(field.split())[: SNIPPET_WORDS * 8], quote=False)
-    found = _terms_found([word.group().lower() for word in words], terms)
-    start = _best_window(found)
-    end = min(len(words), start + SNIPPET_WORDS)
+    exact, prefix = set(terms.exact), terms.prefix
+    opened = prefix or ""  # the term of a word that is not exact, if any (checked below)
+    hits = {
+        index: word if word in exact else opened
+        for index, word in enumerate(lowered)
+        if word in exact or (prefix is not None and word.startswith(prefix))
+    }
+    count = len(lowered)
+    start = _best_window(hits, count)
+    end = min(count, start + SNIPPET_WORDS)
+    shown = list(itertools.islice(WORD.finditer(field), end))  # spans: up to the last shown
     # html.escape(quote=False) only rewrites these: most texts need no escaping at all.
     escape = _escape if ("&" in field or "<" in field or ">" in field) else _same
+    if _TOO_LONG.search(field) is None:  # nothing to shorten: copy the window, mark the hits
+        parts = [CUT] if start > 0 else []
+        offset = shown[start].start() if start > 0 else 0
+        for index in sorted(at for at in hits if start <= at < end):
+            match = shown[index]
+            parts += [escape(field[offset : match.start()]), MARK, escape(match.group()), END_MARK]
+            offset = match.end()
+        last = len(field) if end == count else shown[end - 1].end()
+        parts += [escape(field[offset:last])] if end == count else [escape(field[offset:last]), CUT]
+        return " ".join("".join(parts).split())
     parts = [CUT] if start > 0 else []
-    offset = words[start].start() if start > 0 else 0
+    offset = shown[start].start() if start > 0 else 0
     for index in range(start, end):
-        match = words[index]
+        match = shown[index]
         gap = field[offset : match.start()]
         parts.append(escape(gap if len(gap) <= MAX_GAP_CHARS else gap[:MAX_GAP_CHARS] + CUT))
         word = match.group()
         word = escape(word if len(word) <= MAX_WORD_CHARS else word[:MAX_WORD_CHARS] + CUT)
-        parts.append(f"{MARK}{word}{END_MARK}" if found[index] else word)
+        parts.append(f"{MARK}{word}{END_MARK}" if index in hits else word)
         offset = match.end()
-    if end == len(words):
+    if end == count:
         tail = field[offset:]
         parts.append(escape(tail if len(tail) <= MAX_GAP_CHARS else tail[:MAX_GAP_CHARS] + CUT))
     else:
@@ -405,16 +425,6 @@ def _score(words: Sequence[str], terms: Terms) -> int:
     return len(matched)
 
 
-def _terms_found(words: Sequence[str], terms: Terms) -> list[str | None]:
-    """For each (lower-cased) word, the query term it matches, if any."""
-    exact, prefix = set(terms.exact), terms.prefix
-    if prefix is None:
-        return [word if word in exact else None for word in words]
-    return [
-        word if word in exact else (prefix if word.startswith(prefix) else None) for word in words
-    ]
-
-
 def _escape(text: str) -> str:
     return html.escape(text, quote=False)
 
@@ -423,15 +433,16 @@ def _same(text: str) -> str:
     return text
 
 
-def _best_window(found: Sequence[str | None]) -> int:
-    """The first word of the window showing the most distinct terms, then the most matches."""
+def _best_window(hits: dict[int, str], count: int) -> int:
+    """The first word of the window showing the most distinct terms, then the most matches.
+
+    ``hits`` maps the index of each matching word (of ``count``) to the term it matches.
+    """
     best, best_key = 0, (0, 0)
-    for index, term in enumerate(found):
-        if term is None:
-            continue
-        start = max(0, min(index - SNIPPET_LEAD, len(found) - SNIPPET_WORDS))
-        window = found[start : start + SNIPPET_WORDS]
-        key = (len({t for t in window if t}), sum(t is not None for t in window))
+    for index in hits:  # in word order
+        start = max(0, min(index - SNIPPET_LEAD, count - SNIPPET_WORDS))
+        window = [term for at, term in hits.items() if start <= at < start + SNIPPET_WORDS]
+        key = (len(set(window)), len(window))
         if key > best_key:
             best, best_key = start, key
     return best
