@@ -41,8 +41,6 @@ SNIPPET_LEAD = 4  # words shown before the first match
 MAX_WORD_CHARS = 80  # a "word" may be a whole CJK sentence: shorten it in a snippet
 MAX_GAP_CHARS = 40  # and so may the punctuation, symbols or emoji between two words
 MARK, END_MARK, CUT = "<mark>", "</mark>", "…"
-# A word or a gap between words too long to show whole (see above).
-_TOO_LONG = re.compile(rf"[^\W_]{{{MAX_WORD_CHARS + 1},}}|[\W_]{{{MAX_GAP_CHARS + 1},}}")
 _BM25_WEIGHTS = "2.0, 1.0"  # title, body
 _PG_RANK_NORMALISATION = 1  # divide by 1 + log(length): short, exact documents rank higher
 
@@ -362,12 +360,10 @@ def make_snippet(fields: Sequence[str], terms: Terms) -> str:
             field, lowered, best_score = candidate, words, score
     if not lowered:
         return html.escape(" ".join(field.split())[: SNIPPET_WORDS * 8], quote=False)
-    exact, prefix = set(terms.exact), terms.prefix
-    opened = prefix or ""  # the term of a word that is not exact, if any (checked below)
     hits = {
-        index: word if word in exact else opened
+        index: term
         for index, word in enumerate(lowered)
-        if word in exact or (prefix is not None and word.startswith(prefix))
+        if (term := terms.term_of(word)) is not None
     }
     count = len(lowered)
     start = _best_window(hits, count)
@@ -375,16 +371,6 @@ def make_snippet(fields: Sequence[str], terms: Terms) -> str:
     shown = list(itertools.islice(WORD.finditer(field), end))  # spans: up to the last shown
     # html.escape(quote=False) only rewrites these: most texts need no escaping at all.
     escape = _escape if ("&" in field or "<" in field or ">" in field) else _same
-    if _TOO_LONG.search(field) is None:  # nothing to shorten: copy the window, mark the hits
-        parts = [CUT] if start > 0 else []
-        offset = shown[start].start() if start > 0 else 0
-        for index in sorted(at for at in hits if start <= at < end):
-            match = shown[index]
-            parts += [escape(field[offset : match.start()]), MARK, escape(match.group()), END_MARK]
-            offset = match.end()
-        last = len(field) if end == count else shown[end - 1].end()
-        parts += [escape(field[offset:last])] if end == count else [escape(field[offset:last]), CUT]
-        return " ".join("".join(parts).split())
     parts = [CUT] if start > 0 else []
     offset = shown[start].start() if start > 0 else 0
     for index in range(start, end):
@@ -412,17 +398,7 @@ def _lowered_words(field: str) -> list[str]:
 
 def _score(words: Sequence[str], terms: Terms) -> int:
     """How many distinct query terms the (lower-cased) ``words`` match."""
-    present = set(words)
-    exact = set(terms.exact)
-    matched = present & exact
-    prefix = terms.prefix
-    if (
-        prefix is not None
-        and prefix not in matched
-        and any(word.startswith(prefix) for word in present - exact)
-    ):
-        matched.add(prefix)
-    return len(matched)
+    return len({terms.term_of(word) for word in set(words)} - {None})
 
 
 def _escape(text: str) -> str:
