@@ -76,18 +76,20 @@ class VersusApp(FastAPI):
         if scope["method"] == "HEAD":
             scope, send = head_as_get(scope, send)
         if self.read_cache.handles(scope):
-            direct = self.direct_reads
-            inner = self._direct if direct is not None and direct.takes(scope) else self._stack
-            await self.read_cache(scope, receive, send, inner)
+            await self.read_cache(scope, receive, send, self._read)
         else:
             await super().__call__(scope, receive, send)
 
+    async def _read(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A read the cache could not answer: directly when no middleware would change it."""
+        direct = self.direct_reads
+        if direct is not None and direct.takes(scope):
+            await direct(scope, receive, send, self._stack)
+        else:
+            await self._stack(scope, receive, send)
+
     async def _stack(self, scope: Scope, receive: Receive, send: Send) -> None:
         await super().__call__(scope, receive, send)
-
-    async def _direct(self, scope: Scope, receive: Receive, send: Send) -> None:
-        assert self.direct_reads is not None
-        await self.direct_reads(scope, receive, send, self._stack)
 
 
 class Root(BaseModel):

@@ -86,14 +86,15 @@ class Prepared:
         self._pieces = _EXPANDING.split(compiled.string)  # text, name, text, name, …, text
         self.expanding = frozenset(self._pieces[1::2])
         self._positions = tuple(compiled.positiontup or ())
+        # Values the statement carries itself (literals SQLAlchemy binds, such as a LIMIT 1),
+        # and the processors of single values (an expanding list's items are ids).
+        self._defaults: dict[str, Any] = {}
         self._binds: dict[str, _Processor] = {}
-        # Values the statement carries itself (literals SQLAlchemy binds, such as a LIMIT 1).
-        self._defaults = {
-            name: bind.effective_value
-            for name, bind in compiled.binds.items()
-            if not bind.required and name not in self.expanding
-        }
         for name, bind in compiled.binds.items():
+            if name in self.expanding:
+                continue
+            if not bind.required:
+                self._defaults[name] = bind.effective_value
             processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
                 self._binds[name] = processor
@@ -122,7 +123,7 @@ class Prepared:
     def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[Any]:
         values = {**self._defaults, **params}
         for name, processor in self._binds.items():
-            if name in values and name not in self.expanding:
+            if name in values:
                 values[name] = processor(values[name])
         sql = self._sql
         if sql is None:
@@ -154,10 +155,10 @@ class Prepared:
         finally:
             cursor.close()
         if self._results:
-            found = [list(values) for values in found]
-            for values in found:
+            found = [list(columns) for columns in found]
+            for columns in found:
                 for index, processor in self._results:
-                    values[index] = processor(values[index])
+                    columns[index] = processor(columns[index])
         return list(map(row._make, found))
 
 

@@ -13,10 +13,10 @@ same handlers as ever.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
-from fastapi import Request
+from fastapi import Request, Response
 from fastapi.routing import APIRoute
 from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
@@ -24,6 +24,8 @@ from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api.routing import StrictQueryRoute
+
+_Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
 class DirectReads:
@@ -51,7 +53,7 @@ class DirectReads:
                 return False
         return True
 
-    def _match(self, path: str) -> tuple[StrictQueryRoute, dict[str, Any]] | None:
+    def _match(self, path: str) -> tuple[StrictQueryRoute, _Handler, dict[str, Any]] | None:
         for route in self.routes:
             found = route.path_regex.match(path)
             if found is None:
@@ -59,7 +61,8 @@ class DirectReads:
             if not isinstance(route, StrictQueryRoute) or route.direct is None:
                 return None  # the first route the router would take is not a planned read
             convertors = route.param_convertors
-            return route, {k: convertors[k].convert(v) for k, v in found.groupdict().items()}
+            params = {k: convertors[k].convert(v) for k, v in found.groupdict().items()}
+            return route, route.direct, params
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send, stack: ASGIApp) -> None:
@@ -69,9 +72,7 @@ class DirectReads:
         if matched is None:
             await stack(scope, receive, send)
             return
-        route, path_params = matched
-        direct = route.direct
-        assert direct is not None  # _match only returns planned reads
+        route, direct, path_params = matched
         routed = {**scope, "app": self.app, "route": route, "endpoint": route.endpoint}
         routed["path_params"] = path_params
         try:
