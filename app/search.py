@@ -352,23 +352,31 @@ _LOADERS: dict[str, Callable[[Connection, list[int]], _Loaded]] = {
 
 def make_snippet(fields: Sequence[str], terms: Terms) -> str:
     """A short, HTML-escaped extract of the field that matches most query terms (ties: first)."""
-    field, lowered, best_score = fields[0] if fields else "", None, -1
+    field, best_score = fields[0] if fields else "", -1
+    best: tuple[str, dict[int, str]] | list[str] | None = None
     for candidate in fields:  # scored on the words alone; positions only for the one shown
-        words = _lowered_words(candidate)
-        score = _score(words, terms)
+        found: tuple[str, dict[int, str]] | list[str]
+        if candidate.isascii():
+            spaced = " " + candidate.lower().translate(_ASCII_SPACES) + " "
+            hits = _ascii_hits(spaced, terms)
+            found, score = (spaced, hits), len(set(hits.values()))
+        else:
+            found = _lowered_words(candidate)
+            score = _score(found, terms)
         if score > best_score:
-            field, lowered, best_score = candidate, words, score
-    if not lowered:
+            field, best, best_score = candidate, found, score
+    if isinstance(best, tuple):
+        spaced, hits = best
+        count, finder = len(spaced.split()), _ASCII_WORD
+    else:
+        lowered = best if best is not None else []
+        count, finder = len(lowered), WORD
+        hits = {i: t for i, word in enumerate(lowered) if (t := terms.term_of(word)) is not None}
+    if not count:
         return html.escape(" ".join(field.split())[: SNIPPET_WORDS * 8], quote=False)
-    hits = {
-        index: term
-        for index, word in enumerate(lowered)
-        if (term := terms.term_of(word)) is not None
-    }
-    count = len(lowered)
     start = _best_window(hits, count)
     end = min(count, start + SNIPPET_WORDS)
-    shown = list(itertools.islice(WORD.finditer(field), end))  # spans: up to the last shown
+    shown = list(itertools.islice(finder.finditer(field), end))  # spans: up to the last shown
     # html.escape(quote=False) only rewrites these: most texts need no escaping at all.
     escape = _escape if ("&" in field or "<" in field or ">" in field) else _same
     parts = [CUT] if start > 0 else []
@@ -389,10 +397,38 @@ def make_snippet(fields: Sequence[str], terms: Terms) -> str:
     return " ".join("".join(parts).split())
 
 
+# In an ASCII text, a word is a run of ASCII letters and digits; lower-casing keeps its length.
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
+_ASCII_SPACES = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+
+
+def _ascii_hits(spaced: str, terms: Terms) -> dict[int, str]:
+    """Word index → the term it matches, in word order, for an ASCII text lower-cased with
+    everything but letters and digits turned into spaces and a space added at each end.
+
+    Each word is found by searching for it between spaces, so the scan is the string search's,
+    not a loop over words. A word equal to an exact term is that term even when it also starts
+    with the prefix, as in :meth:`Terms.term_of`.
+    """
+    at_char: dict[int, str] = {}
+    needles = [(" " + terms.prefix, terms.prefix)] if terms.prefix is not None else []
+    needles += [(f" {term} ", term) for term in terms.exact]  # after the prefix: they win
+    for needle, term in needles:
+        at = spaced.find(needle)
+        while at >= 0:
+            at_char[at] = term
+            at = spaced.find(needle, at + 1)
+    hits: dict[int, str] = {}
+    index, last = 0, 0
+    for at in sorted(at_char):
+        index += len(spaced[last:at].split())  # the words between the previous hit and this one
+        last = at
+        hits[index] = at_char[at]
+    return hits
+
+
 def _lowered_words(field: str) -> list[str]:
     # Lower-casing may change a non-ASCII text's length or its word breaks: word by word there.
-    if field.isascii():
-        return WORD.findall(field.lower())
     return [word.lower() for word in WORD.findall(field)]
 
 

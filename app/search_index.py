@@ -138,6 +138,7 @@ def _create_sqlite(connection: Connection) -> None:
                 f"INSERT INTO {NAME} (rowid, title, body) "
                 f"SELECT {_values(entry, '')} FROM {entry.table}"
             )
+        optimize_search_index(connection)
     for entry in INDEXED:
         for statement in _sqlite_triggers(entry):
             connection.exec_driver_sql(statement)
@@ -198,6 +199,18 @@ def deferred_indexing(connection: Connection) -> Iterator[None]:
             f"SELECT {_values(entry, '')} FROM {entry.table} WHERE id > ?",
             (last_ids[entry.table],),
         )
+    optimize_search_index(connection)
+
+
+def optimize_search_index(connection: Connection) -> None:
+    """Merge the SQLite index's segments into one (a no-op elsewhere).
+
+    Every batch of inserts and every delete leaves FTS5 a segment of its own, and a query reads
+    each segment: after a load, a bundled-dataset query took three times as long as on the
+    merged index. Writes between loads leave few segments, which FTS5's automerge keeps in check.
+    """
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"INSERT INTO {NAME} ({NAME}) VALUES ('optimize')")
 
 
 def _has_table(connection: Connection, name: str) -> bool:

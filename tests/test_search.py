@@ -206,6 +206,28 @@ def test_snippet_prefers_the_field_with_most_terms() -> None:
     )
 
 
+def test_a_word_is_one_term_even_when_it_also_starts_with_the_prefix() -> None:
+    terms = parse_terms("manage manag")  # "manage" exactly, and words starting with "manag"
+    # "Manage" is the exact term only, so each field matches one term: the first one wins.
+    assert make_snippet(["Manage it.", "Management"], terms) == "<mark>Manage</mark> it."
+    assert make_snippet(["Manage it.", "Management: manage!"], terms) == (
+        "<mark>Management</mark>: <mark>manage</mark>!"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("x_supply-chain", "x_<mark>supply</mark>-<mark>chain</mark>"),
+        ("x_supply-chain é", "x_<mark>supply</mark>-<mark>chain</mark> é"),  # word by word
+        ("supplychain supply2 SUPPLY", "supplychain supply2 <mark>SUPPLY</mark>"),
+        ("chain.supply,chain", "<mark>chain</mark>.<mark>supply</mark>,<mark>chain</mark>"),
+    ],
+)
+def test_words_are_runs_of_letters_and_digits_in_any_text(text: str, expected: str) -> None:
+    assert make_snippet([text], parse_terms("supply chain ")) == expected
+
+
 @pytest.mark.parametrize(
     ("q", "exact", "prefix"),
     [
@@ -429,6 +451,17 @@ def _assert_index_matches_rows(engine: Engine) -> None:
             for entry in INDEXED
         )
     assert indexed == rows
+
+
+def test_a_load_leaves_the_sqlite_index_merged(engine: Engine, seeded: TestClient) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("FTS5 segments are SQLite's; PostgreSQL keeps a GIN index per table")
+    with engine.begin() as connection:
+        pages = f"SELECT count(*) FROM {NAME}_data"
+        loaded = connection.exec_driver_sql(pages).scalar_one()
+        connection.exec_driver_sql(f"INSERT INTO {NAME} ({NAME}) VALUES ('optimize')")
+        # Merging again finds nothing left to merge.
+        assert connection.exec_driver_sql(pages).scalar_one() == loaded
 
 
 # --- migration and documentation -------------------------------------------------------------
