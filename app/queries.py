@@ -166,7 +166,10 @@ def ids_param(name: str = "ids") -> Any:
 def aliases_of(connection: Connection, table: Any, ids: Iterable[int]) -> dict[int, list[str]]:
     """Term id → its aliases, for the aspects or disciplines ``ids``."""
     found: dict[int, list[str]] = defaultdict(list)
-    for term_id, name in fetch(connection, _aliases_select(table), {"ids": list(ids)}):
+    ids = list(ids)
+    if not ids:
+        return found
+    for term_id, name in fetch(connection, _aliases_select(table), {"ids": ids}):
         found[term_id].append(name)
     return found
 

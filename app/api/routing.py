@@ -15,8 +15,10 @@ introspection of them.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
+import sqlite3
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -25,7 +27,8 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from rapidfuzz import process
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 
 from app.api.resolve import plan
@@ -99,8 +102,7 @@ def _with_connection(endpoint: Callable[..., Any]) -> Callable[..., Any]:
         engine: Engine = values["request"].app.state.engine
         if reads_block(engine):
             return await run_in_threadpool(_call, engine, endpoint, values)
-        with _inline_reader(engine).begin() as transaction:
-            return endpoint(**values, connection=transaction.connection)
+        return _inline_reader(engine).run(endpoint, values)
 
     # FastAPI reads the parameters from here: everything the endpoint takes but its connection.
     with_connection.__signature__ = signature.replace(  # type: ignore[attr-defined]
@@ -109,25 +111,75 @@ def _with_connection(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     return with_connection
 
 
-_INLINE_READERS: dict[Engine, Connection] = {}
+class _InlineReader:
+    """The connection SQLite reads on the event loop share, kept rather than checked out per
+    request (which costs more than a small query); closed with the engine.
+
+    Reads run one at a time, each in a transaction of its own so its statements share a
+    snapshot. SQLAlchemy's begin and commit cost more than a small query too, so they happen
+    once: SQLAlchemy sees one transaction that never ends, while each request runs between a
+    BEGIN and a COMMIT sent straight to the driver (in autocommit mode, see app.db). An error
+    from the database itself discards the connection, whatever state it left behind.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.connection = engine.connect()
+        self.connection.begin()  # app.db's listener sends BEGIN: end it, requests send their own
+        driver: Any = self.connection.connection.driver_connection
+        driver.execute("COMMIT")
+        self._driver = driver
+
+    @property
+    def usable(self) -> bool:
+        connection = self.connection
+        return (
+            not connection.closed
+            and not connection.invalidated
+            and connection.in_transaction()
+            and not self._driver.in_transaction
+        )
+
+    def run(self, endpoint: Callable[..., Any], values: dict[str, Any]) -> Any:
+        driver = self._driver
+        driver.execute("BEGIN")
+        broken = False
+        try:
+            return endpoint(**values, connection=self.connection)
+        except (DBAPIError, sqlite3.Error):
+            broken = True
+            raise
+        finally:
+            if broken:
+                self.close()  # returned to the pool, which rolls back
+            elif driver.in_transaction:
+                driver.execute("COMMIT")  # it only read: the same as a rollback, and cheaper
+
+    def close(self) -> None:
+        _INLINE_READERS.pop(self.connection.engine, None)
+        # Closing rolls SQLAlchemy's transaction back, which fails harmlessly when the driver's
+        # connection went first (an in-memory database's engine was disposed).
+        with contextlib.suppress(DBAPIError):
+            self.connection.close()
 
 
-def _inline_reader(engine: Engine) -> Connection:
-    """The connection reads on the event loop share: they run one at a time, each in its own
-    transaction. Kept rather than checked out per request, which costs more than a small query;
-    closed with the engine."""
-    connection = _INLINE_READERS.get(engine)
-    if connection is None or connection.closed or connection.invalidated:
-        connection = _INLINE_READERS[engine] = engine.connect()
+_INLINE_READERS: dict[Engine, _InlineReader] = {}
+
+
+def _inline_reader(engine: Engine) -> _InlineReader:
+    reader = _INLINE_READERS.get(engine)
+    if reader is None or not reader.usable:
+        if reader is not None:
+            reader.close()
+        reader = _INLINE_READERS[engine] = _InlineReader(engine)
         if not event.contains(engine, "engine_disposed", _close_inline_reader):
             event.listen(engine, "engine_disposed", _close_inline_reader)
-    return connection
+    return reader
 
 
 def _close_inline_reader(engine: Engine) -> None:
-    connection = _INLINE_READERS.pop(engine, None)
-    if connection is not None:
-        connection.close()
+    reader = _INLINE_READERS.get(engine)
+    if reader is not None:
+        reader.close()
 
 
 def _call(engine: Engine, endpoint: Callable[..., Any], values: dict[str, Any]) -> Any:
