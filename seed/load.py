@@ -27,7 +27,7 @@ from sqlmodel import Session, col
 from app.dataset import bump_dataset_version, dataset_version
 from app.db import write_session
 from app.models import Definition, Description, Discipline, DisciplineUse, Faq, Source
-from app.search_index import deferred_indexing
+from app.search_index import deferred_indexing, optimize_search_index
 from seed.manifest import Manifest, SourceSpec
 from seed.names import slugify
 from seed.parse import iter_csv_rows, parse_document
@@ -85,6 +85,8 @@ def load_sources(
             loader = _Loader(session, manifest, options, observer or _Silent())
             reports = [loader.load(spec) for spec in specs]
             changed = any(report.status != "unchanged" for report in reports)
+            if changed and not options.dry_run:
+                optimize_search_index(session.connection())
             version = bump_dataset_version(session) if changed else dataset_version(session)
             if options.dry_run:
                 raise _DryRunDone(ImportReport(reports, version, dry_run=True))
