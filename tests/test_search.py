@@ -199,6 +199,28 @@ def test_snippet_stays_short_whatever_the_text(text: str) -> None:
     assert len(snippet) < 200
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a gap over 40 characters is cut, and so is a word over 80, wherever they fall
+        ("supply" + "!" * 50 + " chain", "<mark>supply</mark>" + "!" * 40 + "…<mark>chain</mark>"),
+        ("x" * 90 + " supply, " + "?" * 45, "x" * 80 + "… <mark>supply</mark>, " + "?" * 38 + "…"),
+        # the window with both terms wins over the first match
+        (
+            "supply " + " ".join(f"w{n}" for n in range(20)) + " supply chain end",
+            "…w7 w8 w9 w10 w11 w12 w13 w14 w15 w16 w17 w18 w19 <mark>supply</mark> "
+            "<mark>chain</mark> end",
+        ),
+        (
+            "A & B supply " + " ".join(f"w{n}" for n in range(20)),
+            "A &amp; B <mark>supply</mark> w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12…",
+        ),
+    ],
+)
+def test_snippet_windows_shortens_and_escapes(text: str, expected: str) -> None:
+    assert make_snippet([text], parse_terms("supply chain")) == expected
+
+
 def test_snippet_prefers_the_field_with_most_terms() -> None:
     terms = parse_terms("supply chain")
     assert make_snippet(["Supply", "A supply chain."], terms) == (
