@@ -100,17 +100,24 @@ class Table:
 
 def render(
     request: Request,
-    model: BaseModel,
+    model: BaseModel | Mapping[str, Any],
     table: Table | Callable[[], Table] | None = None,
     *,
     status_code: int = 200,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
     """``model`` as JSON, or ``table`` as CSV or text; pass the table as a function when
-    building it costs something, so a JSON answer never builds it."""
+    building it costs something, so a JSON answer never builds it.
+
+    ``model`` is a pydantic model, or a mapping already shaped as the JSON (plain values, in its
+    schema's key order, nothing orjson would write differently from pydantic, such as dates).
+    """
     fmt = negotiate(request)
     if fmt is Format.JSON or table is None:
-        body = model.__pydantic_serializer__.to_json(model)
+        if isinstance(model, BaseModel):
+            body = model.__pydantic_serializer__.to_json(model)
+        else:
+            body = orjson.dumps(model)
         return Response(body, status_code, headers, MEDIA_TYPES[Format.JSON])
     if callable(table):
         table = table()

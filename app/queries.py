@@ -8,9 +8,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 from sqlmodel import col
@@ -29,8 +28,6 @@ from app.models import (
 )
 from app.sql import AnySelect, SQLColumn, fetch
 
-T = TypeVar("T", bound=BaseModel)
-
 _SOURCE_COLUMNS: tuple[SQLColumn, ...] = (
     col(Source.slug).label("source_slug"),
     col(Source.title).label("source_title"),
@@ -46,16 +43,22 @@ _ASPECT_COLUMNS: tuple[SQLColumn, ...] = (
 )
 
 
-def source_ref(row: Any) -> schemas.SourceRef:
-    return schemas.SourceRef(slug=row.source_slug, title=row.source_title, file=row.source_file)
+# Facts and their references as the API serialises them: plain dicts with the keys in the order
+# of their schema's fields (app.schemas documents the shapes). Building a pydantic model costs
+# several times what building the dict does, for a response that is only ever serialised.
+Fact = dict[str, Any]
 
 
-def discipline_ref(row: Any) -> schemas.DisciplineRef:
-    return schemas.DisciplineRef(slug=row.discipline_slug, name=row.discipline_name)
+def source_ref(row: Any) -> Fact:
+    return {"slug": row.source_slug, "title": row.source_title, "file": row.source_file}
 
 
-def aspect_ref(row: Any) -> schemas.AspectRef:
-    return schemas.AspectRef(slug=row.aspect_slug, name=row.aspect_name)
+def discipline_ref(row: Any) -> Fact:
+    return {"slug": row.discipline_slug, "name": row.discipline_name}
+
+
+def aspect_ref(row: Any) -> Fact:
+    return {"slug": row.aspect_slug, "name": row.aspect_name}
 
 
 def _fact_select(
@@ -76,11 +79,6 @@ def _fact_select(
     if has_discipline:
         query = query.join(Discipline, col(Discipline.id) == col(table.discipline_id))
     return query.join(Source, col(Source.id) == col(table.source_id))
-
-
-def _fact(row: Any, model: type[T], fields: tuple[str, ...], **refs: Any) -> T:
-    values = {name: getattr(row, name) for name in ("id", *fields, "line_start", "line_end")}
-    return model(**values, **refs, source=source_ref(row))
 
 
 # Built once each: constructing a joined select costs more than running it.
@@ -104,27 +102,48 @@ def faq_select(*extra: SQLColumn) -> AnySelect:
     return _fact_select(Faq, ("question", "answer", "position"), extra)
 
 
-def to_description(row: Any) -> schemas.Description:
-    return _fact(
-        row, schemas.Description, ("label", "text"),
-        aspect=aspect_ref(row), discipline=discipline_ref(row),
-    )  # fmt: skip
+def to_description(row: Any) -> Fact:
+    """A row of :func:`description_select` as a :class:`app.schemas.Description`."""
+    return {
+        "id": row.id, "aspect": aspect_ref(row), "discipline": discipline_ref(row),
+        "source": source_ref(row), "label": row.label, "text": row.text,
+        "line_start": row.line_start, "line_end": row.line_end,
+    }  # fmt: skip
 
 
-def to_aspect_description(row: Any) -> schemas.AspectDescription:
-    return _fact(row, schemas.AspectDescription, ("label", "text"), discipline=discipline_ref(row))
+def to_aspect_description(row: Any) -> Fact:
+    """A row of :func:`description_select` as a :class:`app.schemas.AspectDescription`."""
+    return {
+        "id": row.id, "discipline": discipline_ref(row), "source": source_ref(row),
+        "label": row.label, "text": row.text,
+        "line_start": row.line_start, "line_end": row.line_end,
+    }  # fmt: skip
 
 
-def to_definition(row: Any) -> schemas.Definition:
-    return _fact(row, schemas.Definition, ("text",), discipline=discipline_ref(row))
+def to_definition(row: Any) -> Fact:
+    """A row of :func:`definition_select` as a :class:`app.schemas.Definition`."""
+    return {
+        "id": row.id, "discipline": discipline_ref(row), "source": source_ref(row),
+        "text": row.text, "line_start": row.line_start, "line_end": row.line_end,
+    }  # fmt: skip
 
 
-def to_use(row: Any) -> schemas.Use:
-    return _fact(row, schemas.Use, ("title", "text", "position"), discipline=discipline_ref(row))
+def to_use(row: Any) -> Fact:
+    """A row of :func:`use_select` as a :class:`app.schemas.Use`."""
+    return {
+        "id": row.id, "discipline": discipline_ref(row), "source": source_ref(row),
+        "title": row.title, "text": row.text, "position": row.position,
+        "line_start": row.line_start, "line_end": row.line_end,
+    }  # fmt: skip
 
 
-def to_faq(row: Any) -> schemas.Faq:
-    return _fact(row, schemas.Faq, ("question", "answer", "position"))
+def to_faq(row: Any) -> Fact:
+    """A row of :func:`faq_select` as a :class:`app.schemas.Faq`."""
+    return {
+        "id": row.id, "source": source_ref(row), "question": row.question,
+        "answer": row.answer, "position": row.position,
+        "line_start": row.line_start, "line_end": row.line_end,
+    }  # fmt: skip
 
 
 @cache

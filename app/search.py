@@ -22,7 +22,6 @@ from functools import cache
 from typing import Any
 
 import orjson
-from pydantic import BaseModel
 from sqlalchemy import TextClause, text
 from sqlalchemy.engine import Connection
 from sqlmodel import col, select
@@ -30,7 +29,6 @@ from sqlmodel import col, select
 from app import queries
 from app.errors import BadRequest
 from app.models import Aspect, Definition, Description, DisciplineUse, Faq
-from app.schemas import AspectRef
 from app.search_index import INDEXED, KINDS, NAME, PG_VECTOR, ROWID_STRIDE, IndexedTable
 from app.sql import AnySelect, fetch
 
@@ -273,7 +271,7 @@ def _bad_cursor(why: str) -> BadRequest:
 
 # --- objects and snippets --------------------------------------------------------------------
 
-_Loaded = dict[int, tuple[BaseModel, list[str]]]  # id -> (object, the texts a snippet may show)
+_Loaded = dict[int, tuple[queries.Fact, list[str]]]  # id -> (object, texts a snippet may show)
 
 
 def _hits(
@@ -289,10 +287,11 @@ def _hits(
         if found is None:  # deleted since it was ranked (PostgreSQL reads committed rows)
             continue
         fact, fields = found
+        # The keys in the order the hit schemas (app.api.routes.search) serialise them.
         items.append({
-            "kind": position.kind,
             "score": round(position.score, 6),
             "snippet": make_snippet(fields, terms),
+            "kind": position.kind,
             "object": fact,
         })  # fmt: skip
     return items
@@ -302,7 +301,7 @@ def _load_aspects(connection: Connection, ids: list[int]) -> _Loaded:
     aliases = queries.aliases_of(connection, Aspect, ids)
     rows = fetch(connection, _by_ids(Aspect), {"ids": ids})
     return {
-        row.id: (AspectRef(slug=row.slug, name=row.name), [row.name, *aliases.get(row.id, [])])
+        row.id: ({"slug": row.slug, "name": row.name}, [row.name, *aliases.get(row.id, [])])
         for row in rows
     }
 

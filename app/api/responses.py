@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import Request
@@ -32,21 +32,33 @@ FORMAT_RESPONSES: dict[int | str, dict[str, Any]] = {
 def page_response(
     request: Request,
     result: PageResult,
-    items: Sequence[BaseModel],
+    items: Sequence[BaseModel] | Sequence[Mapping[str, Any]],
     limit: int,
     *,
     text_columns: Sequence[str] | None = None,
-    rows: Sequence[dict[str, Any]] | None = None,
+    rows: Sequence[Mapping[str, Any]] | None = None,
 ) -> Response:
-    """A page of a collection: the body, the ``Link`` and total-count headers, every format."""
-    model = _PAGE(items=list(items), total=result.total, limit=limit, next=result.next_url)
+    """A page of a collection: the body, the ``Link`` and total-count headers, every format.
+
+    ``items`` are models, or mappings already shaped as their JSON (see :func:`render`).
+    """
+    model: BaseModel | dict[str, Any]
+    if any(isinstance(item, BaseModel) for item in items):
+        model = _PAGE(items=list(items), total=result.total, limit=limit, next=result.next_url)
+    else:
+        model = {"items": list(items), "total": result.total, "limit": limit}
+        model["next"] = result.next_url
 
     def table() -> Table:
-        table_rows = rows if rows is not None else [item.model_dump(mode="json") for item in items]
+        table_rows = rows if rows is not None else [_as_json(item) for item in items]
         footer = page_footer(len(items), result.total, result.next_url)
         return Table(table_rows, text_columns=text_columns, footer=footer)
 
     return render(request, model, table, headers=page_headers(result.total, result.next_url))
+
+
+def _as_json(item: BaseModel | Mapping[str, Any]) -> Mapping[str, Any]:
+    return item.model_dump(mode="json") if isinstance(item, BaseModel) else item
 
 
 def page_headers(total: int, next_url: str | None) -> dict[str, str]:

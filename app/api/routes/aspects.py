@@ -24,7 +24,7 @@ from app.formats import Table, render
 from app.lookup import ASPECTS, DISCIPLINES, SOURCES, require_filter, require_term
 from app.models import Aspect, AspectAlias, Description
 from app.pagination import Sort, SortKey, paginate, sort_columns
-from app.queries import aliases_of, description_select, ids_param, to_aspect_description
+from app.queries import Fact, aliases_of, description_select, ids_param, to_aspect_description
 from app.sql import AnySelect, bytewise, contains_param, fetch, like_pattern
 
 router = read_router("aspects")
@@ -70,15 +70,14 @@ def list_aspects(
     ids = [row.id for row in result.rows]
     aliases = aliases_of(connection, Aspect, ids)
     embedded = _descriptions_of(connection, ids, binds) if include else {}
+    # Shaped as schemas.Aspect serialises: "descriptions" only when asked for.
     items = [
-        schemas.Aspect(
-            slug=row.slug,
-            name=row.name,
-            aliases=aliases.get(row.id, []),
-            descriptions=embedded.get(row.id, []) if include else None,
-        )
+        {"slug": row.slug, "name": row.name, "aliases": aliases.get(row.id, [])}
         for row in result.rows
     ]
+    if include:
+        for item, row in zip(items, result.rows, strict=True):
+            item["descriptions"] = embedded.get(row.id, [])
     return page_response(request, result, items, page.limit, text_columns=TEXT_COLUMNS)
 
 
@@ -106,7 +105,7 @@ def get_aspect(
     )
 
     def table() -> Table:
-        rows = [{"aspect": term.slug, **d.model_dump(mode="json")} for d in descriptions]
+        rows = [{"aspect": term.slug, **description} for description in descriptions]
         text_columns = ("discipline.slug", "source.slug", "label", "text", "line_start")
         return Table(rows, text_columns=text_columns)
 
@@ -167,12 +166,12 @@ def _matches() -> ColumnElement[bool]:
 
 def _descriptions_of(
     connection: Connection, aspect_ids: list[int], binds: dict[str, Any]
-) -> dict[int, list[schemas.AspectDescription]]:
+) -> dict[int, list[Fact]]:
     """Aspect id → its descriptions, within the discipline and source filters in ``binds``."""
     query = _descriptions_select("discipline_id" in binds, "source_id" in binds)
     values: dict[str, Any] = {"ids": aspect_ids}
     values |= {name: binds[name] for name in ("discipline_id", "source_id") if name in binds}
-    found: dict[int, list[schemas.AspectDescription]] = {aspect_id: [] for aspect_id in aspect_ids}
+    found: dict[int, list[Fact]] = {aspect_id: [] for aspect_id in aspect_ids}
     for row in fetch(connection, query, values):
         found[row.aspect_id].append(to_aspect_description(row))
     return found

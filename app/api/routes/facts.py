@@ -8,7 +8,6 @@ from functools import cache
 from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request
-from pydantic import BaseModel
 from sqlalchemy import ColumnElement, bindparam, or_
 from sqlalchemy.engine import Connection
 from sqlmodel import col
@@ -28,6 +27,7 @@ from app.lookup import ASPECTS, DISCIPLINES, SOURCES, require_filter
 from app.models import Definition, Description, DisciplineUse, Faq
 from app.pagination import PageParams, Sort, SortKey, paginate, sort_columns
 from app.queries import (
+    Fact,
     definition_select,
     description_select,
     faq_select,
@@ -60,7 +60,7 @@ class _Facts:
 
     table: Any
     select: Callable[[], AnySelect]
-    to_item: Callable[[Any], BaseModel]
+    to_item: Callable[[Any], Fact]
     text_columns: tuple[str, ...]
     searched: tuple[str, ...] = ()  # the columns `q` looks in
     sorts: dict[str, Sort] = field(init=False)

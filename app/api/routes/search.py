@@ -152,17 +152,17 @@ def search_everything(
     next_url = None
     if result.next_cursor is not None:
         next_url = str(request.url.include_query_params(cursor=result.next_cursor))
-    page = SearchPage.model_validate(
-        {"query": q, "items": result.items, "total": result.total, "limit": limit, "next": next_url}
-    )
+    # Shaped as SearchPage serialises (the hits are, see app.search): no model to build.
+    page = {"query": q, "items": result.items, "total": result.total, "limit": limit,
+            "next": next_url}  # fmt: skip
 
     def table() -> Table:
         rows = [
-            {"kind": hit.kind, "score": hit.score, "snippet": hit.snippet,
-             "object": hit.object.model_dump(mode="json")}
-            for hit in page.items
+            {"kind": hit["kind"], "score": hit["score"], "snippet": hit["snippet"],
+             "object": hit["object"]}
+            for hit in result.items
         ]  # fmt: skip
-        footer = page_footer(len(rows), page.total, next_url)
+        footer = page_footer(len(rows), result.total, next_url)
         return Table(rows, text_columns=("kind", "score", "snippet"), footer=footer)
 
-    return render(request, page, table, headers=page_headers(page.total, next_url))
+    return render(request, page, table, headers=page_headers(result.total, next_url))
