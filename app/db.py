@@ -86,3 +86,20 @@ def write_session(engine: Engine) -> Iterator[Session]:
     """A session whose transaction takes the write lock at once; commits on success."""
     with Session(writer(engine)) as session, session.begin():
         yield session
+
+
+def refresh_statistics(connection: Connection, *, only_if_missing: bool = False) -> None:
+    """Give SQLite's query planner statistics on the data (``ANALYZE``); loaders call it after
+    changing many rows. With ``only_if_missing``, only where none were ever gathered.
+
+    Without them SQLite guesses each index equally selective: asked for an aspect's descriptions
+    in one discipline, it scanned the discipline's (half of all descriptions) for every aspect,
+    not the aspect's few. PostgreSQL's autovacuum gathers its statistics itself.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    if only_if_missing:
+        query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
+        if connection.exec_driver_sql(query).first() is not None:
+            return
+    connection.exec_driver_sql("ANALYZE")

@@ -8,7 +8,7 @@ from collections import namedtuple
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import ClauseElement, ColumnElement, Select, String, bindparam, func
+from sqlalchemy import Boolean, ClauseElement, ColumnElement, Select, String, bindparam, func
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped
@@ -43,24 +43,47 @@ def _bytewise_postgresql(element: bytewise, compiler: SQLCompiler, **kw: Any) ->
     return f'({compiler.process(element.clauses, **kw)}) COLLATE "C"'
 
 
-LIKE_ESCAPE = "/"
+class contains(FunctionElement[bool]):  # noqa: N801  (reads as a SQL function in queries)
+    """Whether the first string holds the second: ``instr(a, b) > 0`` on SQLite,
+    ``strpos(a, b) > 0`` on PostgreSQL.
+
+    A plain substring search: unlike ``LIKE '%…%'``, nothing in the searched-for text needs
+    escaping, and it runs several times faster on SQLite, where ``LIKE`` matches a pattern
+    character by character.
+    """
+
+    type = Boolean()
+    inherit_cache = True
+
+
+@compiles(contains)
+def _contains_default(element: contains, compiler: SQLCompiler, **kw: Any) -> str:
+    haystack, needle = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"instr({haystack}, {needle}) > 0"
+
+
+@compiles(contains, "postgresql")
+def _contains_postgresql(element: contains, compiler: SQLCompiler, **kw: Any) -> str:
+    haystack, needle = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"strpos({haystack}, {needle}) > 0"
 
 
 def contains_param(column: SQLColumn, name: str) -> ColumnElement[bool]:
     """Case-insensitive substring match against the bound parameter ``name``.
 
-    Bind it to :func:`like_pattern` of the text: the statement is built once, the pattern per
+    Bind it to :func:`contained_value` of the text: the statement is built once, the value per
     request.
     """
-    return func.lower(column).like(bindparam(name), escape=LIKE_ESCAPE)
+    return contains(func.lower(column), bindparam(name))
 
 
-def like_pattern(text: str) -> str:
-    """``text`` as a pattern for :func:`contains_param`, with ``%`` and ``_`` taken literally."""
-    escaped = text.lower()
-    for special in (LIKE_ESCAPE, "%", "_"):
-        escaped = escaped.replace(special, LIKE_ESCAPE + special)
-    return f"%{escaped}%"
+def contained_value(text: str) -> str:
+    """``text`` as :func:`contains_param` compares it: lower-cased, as the column is.
+
+    Both sides are lower-cased: on PostgreSQL by the database's rules, on SQLite in ASCII only
+    (its ``lower``), so there a non-ASCII letter matches only itself in the case given.
+    """
+    return text.lower()
 
 
 # --- statements run through the driver -----------------------------------------------------------

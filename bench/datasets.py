@@ -77,6 +77,7 @@ def build_large(rows: int) -> Dataset:
 
 def _large_key(rows: int) -> str:
     from app.migrate import head_revision  # the harness may ask versus where its schema is
+    from seed import load
 
     sources = hashlib.sha256()
     for file in sorted(SEED_SOURCES.iterdir()):
@@ -84,6 +85,7 @@ def _large_key(rows: int) -> str:
     key = {
         "rows": rows,
         "generator": inspect.getsource(generate_csv),
+        "loader": inspect.getsource(load),  # what a load leaves behind (merged index, statistics)
         "migration_head": head_revision(),
         "sources": sources.hexdigest(),
     }

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from app.dataset import bump_dataset_version, dataset_version
-from app.db import write_session
+from app.db import refresh_statistics, write_session
 from app.models import Definition, Description, Discipline, DisciplineUse, Faq, Source
 from app.search_index import deferred_indexing, optimize_search_index
 from seed.manifest import Manifest, SourceSpec
@@ -85,8 +85,11 @@ def load_sources(
             loader = _Loader(session, manifest, options, observer or _Silent())
             reports = [loader.load(spec) for spec in specs]
             changed = any(report.status != "unchanged" for report in reports)
-            if changed and not options.dry_run:
-                optimize_search_index(session.connection())
+            if not options.dry_run:
+                if changed:
+                    optimize_search_index(session.connection())
+                # Also for a database loaded before loads gathered statistics.
+                refresh_statistics(session.connection(), only_if_missing=not changed)
             version = bump_dataset_version(session) if changed else dataset_version(session)
             if options.dry_run:
                 raise _DryRunDone(ImportReport(reports, version, dry_run=True))

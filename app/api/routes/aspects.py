@@ -25,7 +25,7 @@ from app.lookup import ASPECTS, DISCIPLINES, SOURCES, require_filter, require_te
 from app.models import Aspect, AspectAlias, Description
 from app.pagination import Sort, SortKey, paginate, sort_columns
 from app.queries import Fact, aliases_of, description_select, ids_param, to_aspect_description
-from app.sql import AnySelect, bytewise, contains_param, fetch, like_pattern
+from app.sql import AnySelect, bytewise, contained_value, contains_param, fetch
 
 router = read_router("aspects")
 
@@ -64,7 +64,7 @@ def list_aspects(
 ) -> Response:
     binds = _scope_binds(connection, discipline, source)
     if q:
-        binds["q"] = like_pattern(q)
+        binds["q"] = contained_value(q)
     query = _list_select(SORTS[sort], "discipline_id" in binds, "source_id" in binds, bool(q))
     result = paginate(connection, query, SORTS[sort], page, request, binds)
     ids = [row.id for row in result.rows]

@@ -20,7 +20,7 @@ from app.lookup import DISCIPLINES, require_term
 from app.models import Definition, Discipline, DisciplineUse
 from app.pagination import Sort, SortKey, paginate, sort_columns
 from app.queries import aliases_of, definition_select, to_definition, to_use, use_select
-from app.sql import AnySelect, bytewise, contains_param, fetch, like_pattern
+from app.sql import AnySelect, bytewise, contained_value, contains_param, fetch
 
 router = read_router("disciplines")
 
@@ -49,7 +49,7 @@ def list_disciplines(
         Literal["slug", "-slug", "name", "-name"], Query(description="Order, `-` for descending.")
     ] = "slug",
 ) -> Response:
-    binds = {"q": like_pattern(q)} if q else {}
+    binds = {"q": contained_value(q)} if q else {}
     result = paginate(
         connection, _list_select(SORTS[sort], bool(q)), SORTS[sort], page, request, binds
     )

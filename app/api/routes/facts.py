@@ -37,7 +37,7 @@ from app.queries import (
     to_use,
     use_select,
 )
-from app.sql import AnySelect, contains_param, like_pattern
+from app.sql import AnySelect, contained_value, contains_param
 
 router = read_router("facts")
 
@@ -101,7 +101,7 @@ def _respond(
         if keys.get(name) is not None:
             binds[param] = require_filter(connection, vocabulary, name, str(keys[name])).id
     if q:
-        binds["q"] = like_pattern(q)
+        binds["q"] = contained_value(q)
     order = facts.sorts[sort]
     query = _list_select(facts, order, tuple(sorted(binds)))
     result = paginate(connection, query, order, page, request, binds)
