@@ -20,6 +20,7 @@ import signal
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import FrameType
@@ -37,6 +38,11 @@ SYSTEM_ORDER = ("versus", "raw", "naive", "datasette")
 LARGE_ROWS = 100_000  # CSV rows: each is an aspect with two descriptions
 ALONE_TIMEOUT_S = 120
 COLD_SETTINGS = dict([report.COLD_SETTING.split("=")])
+PAIR = ("versus", "raw")  # measured row by row on the hot rows
+PAIR_NOTE = (
+    "Hot rows: versus and the raw ceiling run side by side and answer each row back to back, so "
+    "the share of the ceiling compares two runs seconds apart."
+)
 
 
 @dataclass(frozen=True)
@@ -201,8 +207,18 @@ class Bench:
         chosen = [
             s for s in self.options.scenarios if dataset.name == "small" or s.group == "scale"
         ]
+        # Hot rows are read as shares of the ceiling: versus and the ceiling answer each of
+        # them back to back, so a machine that speeds up or slows down over the minutes of a
+        # run moves both sides of the ratio alike.
+        paired = [s for s in chosen if s.group == "hot" and set(PAIR) <= s.builders.keys()]
+        if not set(PAIR) <= set(self.options.systems):
+            paired = []
+        if paired:
+            self._measure_pairs(paired, dataset, facts)
         for system in self.options.systems:
-            runnable = [s for s in chosen if system in s.builders]
+            runnable = [
+                s for s in chosen if system in s.builders and not (s in paired and system in PAIR)
+            ]
             if system == "versus":
                 # Cold rows measure the work a request does, so versus answers them with its
                 # response cache off: a fresh server, so the other rows keep theirs.
@@ -245,6 +261,36 @@ class Bench:
         except ServerError as exc:
             self.record.failures.append(f"{title} on {dataset.name}: {exc}")
             _log(str(exc))
+
+    def _measure_pairs(self, paired: list[Scenario], dataset: Dataset, facts: Facts) -> None:
+        """Each of ``paired`` on each system of :data:`PAIR` in turn, both servers up at once
+        (the one not under load stays idle)."""
+        _log(f"{dataset.name}: starting {' and '.join(servers.SYSTEMS[s].title for s in PAIR)}")
+        try:
+            with ExitStack() as stack:
+                up: list[tuple[str, Running, Context]] = []
+                for system in PAIR:
+                    started = servers.running(
+                        servers.SYSTEMS[system], dataset.path, self.cpus, self.folder
+                    )
+                    server = stack.enter_context(started)
+                    client = stack.enter_context(httpx.Client(base_url=server.base_url, timeout=60))
+                    up.append((system, server, Context(client, facts, self.options.distinct)))
+                for scenario in paired:
+                    for system, server, context in up:
+                        cell = self._measure_cell(scenario, system, dataset.name, context, server)
+                        self.record.cells.append(cell)
+                        title = servers.SYSTEMS[system].title
+                        _log(f"{dataset.name}: {title}: {scenario.title}: {_summary(cell)}")
+                        if cell.error or (cell.measurement and not cell.measurement.requests):
+                            cell.server_log = server.log_tail()
+                for system, server, _context in up:
+                    self.record.memory.setdefault(dataset.name, {})[system] = server.memory_mb()
+        except ServerError as exc:
+            self.record.failures.append(f"{' and '.join(PAIR)} on {dataset.name}: {exc}")
+            _log(str(exc))
+        if PAIR_NOTE not in self.record.notes:
+            self.record.notes.append(PAIR_NOTE)
 
     def _measure_cell(
         self, scenario: Scenario, system: str, dataset: str, context: Context, server: Running
