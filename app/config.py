@@ -17,7 +17,7 @@ from sqlalchemy.exc import ArgumentError
 
 ENV_PREFIX = "VERSUS_"
 LogLevel = Literal["critical", "error", "warning", "info", "debug", "trace"]
-EventLoop = Literal["asyncio", "uvloop"]
+EventLoop = Literal["auto", "asyncio", "uvloop"]
 _SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 
@@ -39,10 +39,9 @@ class Settings(BaseSettings):
     workers: int = Field(1, ge=1, le=64, description="Worker processes for `versus serve`.")
     log_level: LogLevel = Field("info", description="Server log level.")
     loop: EventLoop = Field(
-        "asyncio",
-        description="Event loop `versus serve` runs. asyncio's answers connections in turn when "
-        "the worker is saturated; uvloop costs less per request but lets some connections wait "
-        "many times longer than others (the p99 of a busy worker).",
+        "auto",
+        description="Event loop `versus serve` runs: uvloop (installed with uvicorn[standard] "
+        "where it builds) or asyncio's own; `auto` takes uvloop when it is installed.",
     )
     response_cache_entries: int = Field(
         4096,

@@ -11,6 +11,7 @@ is ever served stale.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -100,6 +101,11 @@ class ReadCache:
             await _not_modified(send, etag)
             return
         self.misses += 1
+        # A miss runs queries (hundreds of µs, on the event loop for SQLite). Yielding once
+        # first queues it behind the requests already waiting: under saturation uvloop
+        # otherwise serves some connections again and again while others wait (at 32
+        # connections, a p99 of 28 ms against a median of 13; with the yield, 16 ms).
+        await asyncio.sleep(0)
         token = current_version.set(version)
         try:
             await app(scope, receive, self._recorder(send, key, version, etag))

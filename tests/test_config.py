@@ -18,7 +18,7 @@ def test_defaults() -> None:
     assert settings.database_url == "sqlite:///./var/versus.db"
     assert (settings.host, settings.port, settings.workers) == ("127.0.0.1", 8000, 1)
     assert settings.log_level == "info"
-    assert settings.loop == "asyncio"
+    assert settings.loop == "auto"
     assert settings.cors_origins == ["*"]
 
 
@@ -30,6 +30,7 @@ def test_defaults() -> None:
         ("VERSUS_LOG_LEVEL", "DEBUG", "log_level", "debug"),
         ("VERSUS_WORKERS", "4", "workers", 4),
         ("VERSUS_LOOP", "uvloop", "loop", "uvloop"),
+        ("VERSUS_LOOP", "asyncio", "loop", "asyncio"),
         (
             "VERSUS_CORS_ORIGINS",
             "https://a.example, https://b.example",
@@ -60,7 +61,7 @@ def test_environment_overrides(
         ("VERSUS_PORT", "70000", "less than or equal to 65535"),
         ("VERSUS_WORKERS", "0", "greater than or equal to 1"),
         ("VERSUS_LOG_LEVEL", "loud", "'critical'"),
-        ("VERSUS_LOOP", "trio", "'asyncio' or 'uvloop'"),
+        ("VERSUS_LOOP", "trio", "'auto', 'asyncio' or 'uvloop'"),
         ("VERSUS_DATABASE_URL", "mysql://root@db/x", "backend 'mysql' is not supported"),
         ("VERSUS_DATABASE_URL", "not a url", "not a database URL"),
         ("VERSUS_DATABASE_URL", "postgresql+asyncpg://u@db/x", "use postgresql+psycopg"),
