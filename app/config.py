@@ -39,9 +39,11 @@ class Settings(BaseSettings):
     workers: int = Field(1, ge=1, le=64, description="Worker processes for `versus serve`.")
     log_level: LogLevel = Field("info", description="Server log level.")
     loop: EventLoop = Field(
-        "auto",
-        description="Event loop `versus serve` runs: uvloop (installed with uvicorn[standard] "
-        "where it builds) or asyncio's own; `auto` takes uvloop when it is installed.",
+        "asyncio",
+        description="Event loop `versus serve` runs. asyncio's answers connections in turn when "
+        "a worker is saturated; uvloop (installed with uvicorn[standard] where it builds) costs "
+        "less per request but lets some connections wait several times longer than others once "
+        "requests take a millisecond or more; `auto` is uvloop when installed.",
     )
     response_cache_entries: int = Field(
         4096,

@@ -214,8 +214,8 @@ COLD_SETTING = "VERSUS_RESPONSE_CACHE_ENTRIES=0"
 
 
 LOOP_NOTE = (
-    "Every server runs on uvloop: versus through its default (`VERSUS_LOOP=auto`, uvloop when "
-    "installed), the raw ceiling, the naive app and Datasette by choice."
+    "versus runs on the event loop `versus serve` runs by default (`VERSUS_LOOP=asyncio`); the "
+    "raw ceiling, the naive app and Datasette on uvloop."
 )
 
 

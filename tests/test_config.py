@@ -18,7 +18,7 @@ def test_defaults() -> None:
     assert settings.database_url == "sqlite:///./var/versus.db"
     assert (settings.host, settings.port, settings.workers) == ("127.0.0.1", 8000, 1)
     assert settings.log_level == "info"
-    assert settings.loop == "auto"
+    assert settings.loop == "asyncio"
     assert settings.cors_origins == ["*"]
 
 
@@ -30,7 +30,7 @@ def test_defaults() -> None:
         ("VERSUS_LOG_LEVEL", "DEBUG", "log_level", "debug"),
         ("VERSUS_WORKERS", "4", "workers", 4),
         ("VERSUS_LOOP", "uvloop", "loop", "uvloop"),
-        ("VERSUS_LOOP", "asyncio", "loop", "asyncio"),
+        ("VERSUS_LOOP", "auto", "loop", "auto"),
         (
             "VERSUS_CORS_ORIGINS",
             "https://a.example, https://b.example",
