@@ -98,8 +98,10 @@ def refresh_statistics(connection: Connection, *, only_if_missing: bool = False)
     """
     if connection.dialect.name != "sqlite":
         return
-    if only_if_missing:
-        query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
-        if connection.exec_driver_sql(query).first() is not None:
-            return
-    connection.exec_driver_sql("ANALYZE")
+    if not (only_if_missing and has_sqlite_table(connection, "sqlite_stat1")):
+        connection.exec_driver_sql("ANALYZE")
+
+
+def has_sqlite_table(connection: Connection, name: str) -> bool:
+    query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+    return connection.exec_driver_sql(query, (name,)).first() is not None

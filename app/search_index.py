@@ -34,6 +34,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
+from app.db import has_sqlite_table
+
 NAME = "search_index"  # the FTS5 table; every other object of the index starts with NAME + "_"
 PG_VECTOR = f"{NAME}_vector"  # the generated tsvector column on PostgreSQL
 SUSPENDED = f"{NAME}_suspended"  # SQLite: a row here pauses the insert triggers (bulk loads)
@@ -124,7 +126,7 @@ def drop_search_index(connection: Connection) -> None:
 
 
 def _create_sqlite(connection: Connection) -> None:
-    exists = _has_table(connection, NAME)
+    exists = has_sqlite_table(connection, NAME)
     connection.exec_driver_sql(
         f"CREATE TABLE IF NOT EXISTS {SUSPENDED} (id INTEGER PRIMARY KEY CHECK (id = 1))"
     )
@@ -181,7 +183,7 @@ def deferred_indexing(connection: Connection) -> Iterator[None]:
     block must not be updated in it. If the block raises, the caller's transaction must roll
     back, as the loader's does. On PostgreSQL the index is computed with each row: a no-op.
     """
-    if connection.dialect.name != "sqlite" or not _has_table(connection, SUSPENDED):
+    if connection.dialect.name != "sqlite" or not has_sqlite_table(connection, SUSPENDED):
         yield  # PostgreSQL, or a database migrated to before the index existed
         return
     last_ids = {
@@ -210,13 +212,8 @@ def optimize_search_index(connection: Connection) -> None:
     merged index. Writes between loads leave few segments, which FTS5's automerge keeps in check.
     """
     # A database migrated to before the index existed has nothing to merge.
-    if connection.dialect.name == "sqlite" and _has_table(connection, NAME):
+    if connection.dialect.name == "sqlite" and has_sqlite_table(connection, NAME):
         connection.exec_driver_sql(f"INSERT INTO {NAME} ({NAME}) VALUES ('optimize')")
-
-
-def _has_table(connection: Connection, name: str) -> bool:
-    query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
-    return connection.exec_driver_sql(query, (name,)).first() is not None
 
 
 def _after_create(_metadata: Any, connection: Connection, **_kw: Any) -> None:

@@ -58,14 +58,17 @@ class contains(FunctionElement[bool]):  # noqa: N801  (reads as a SQL function i
 
 @compiles(contains)
 def _contains_default(element: contains, compiler: SQLCompiler, **kw: Any) -> str:
-    haystack, needle = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"instr({haystack}, {needle}) > 0"
+    return _position_of(element, compiler, "instr", **kw)
 
 
 @compiles(contains, "postgresql")
 def _contains_postgresql(element: contains, compiler: SQLCompiler, **kw: Any) -> str:
+    return _position_of(element, compiler, "strpos", **kw)
+
+
+def _position_of(element: contains, compiler: SQLCompiler, function: str, **kw: Any) -> str:
     haystack, needle = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"strpos({haystack}, {needle}) > 0"
+    return f"{function}({haystack}, {needle}) > 0"
 
 
 def contains_param(column: SQLColumn, name: str) -> ColumnElement[bool]:

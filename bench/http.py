@@ -250,12 +250,7 @@ class Bench:
             ):
                 context = Context(client, facts, self.options.distinct)
                 for scenario in runnable:
-                    cell = self._measure_cell(scenario, system, dataset.name, context, server)
-                    self.record.cells.append(cell)
-                    _log(f"{dataset.name}: {title}: {scenario.title}: {_summary(cell)}")
-                    if cell.error or (cell.measurement and not cell.measurement.requests):
-                        # What the server said is the first thing to read when a cell fails.
-                        cell.server_log = server.log_tail()
+                    self._measure_and_keep(scenario, system, dataset.name, context, server)
                 if not settings:  # the server as deployed, response cache and all
                     self.record.memory.setdefault(dataset.name, {})[system] = server.memory_mb()
         except ServerError as exc:
@@ -278,12 +273,7 @@ class Bench:
                     up.append((system, server, Context(client, facts, self.options.distinct)))
                 for scenario in paired:
                     for system, server, context in up:
-                        cell = self._measure_cell(scenario, system, dataset.name, context, server)
-                        self.record.cells.append(cell)
-                        title = servers.SYSTEMS[system].title
-                        _log(f"{dataset.name}: {title}: {scenario.title}: {_summary(cell)}")
-                        if cell.error or (cell.measurement and not cell.measurement.requests):
-                            cell.server_log = server.log_tail()
+                        self._measure_and_keep(scenario, system, dataset.name, context, server)
                 for system, server, _context in up:
                     self.record.memory.setdefault(dataset.name, {})[system] = server.memory_mb()
         except ServerError as exc:
@@ -291,6 +281,16 @@ class Bench:
             _log(str(exc))
         if PAIR_NOTE not in self.record.notes:
             self.record.notes.append(PAIR_NOTE)
+
+    def _measure_and_keep(
+        self, scenario: Scenario, system: str, dataset: str, context: Context, server: Running
+    ) -> None:
+        cell = self._measure_cell(scenario, system, dataset, context, server)
+        self.record.cells.append(cell)
+        _log(f"{dataset}: {servers.SYSTEMS[system].title}: {scenario.title}: {_summary(cell)}")
+        if cell.error or (cell.measurement and not cell.measurement.requests):
+            # What the server said is the first thing to read when a cell fails.
+            cell.server_log = server.log_tail()
 
     def _measure_cell(
         self, scenario: Scenario, system: str, dataset: str, context: Context, server: Running
