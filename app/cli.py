@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app import migrate
 from app.config import Settings, SettingsError, get_settings
-from app.db import create_db_engine
-from app.models import Source
+from app.store import migrate
+from app.store.engines import create_db_engine
+from app.store.models import Source
 from seed.load import DEFAULT_MAX_BYTES, LoadOptions, load_sources
 from seed.manifest import Manifest, load_manifest
 from seed.progress import SeedProgress

@@ -16,9 +16,15 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import Receive, Scope, Send
 
 from app import __version__
-from app.api.direct import DirectReads
-from app.api.responses import TOTAL_COUNT_HEADER
-from app.api.routes import (
+from app.config import Settings, get_settings
+from app.store.engines import create_db_engine
+from app.store.versions import VersionReader
+from app.web.cache import ReadCache, head_as_get
+from app.web.direct import DirectReads
+from app.web.openapi import build_openapi
+from app.web.problems import install_error_handlers
+from app.web.responses import TOTAL_COUNT_HEADER
+from app.web.routes import (
     aspects,
     compare,
     disciplines,
@@ -28,13 +34,7 @@ from app.api.routes import (
     search,
     sources,
 )
-from app.api.routing import StrictQueryRoute
-from app.config import Settings, get_settings
-from app.dataset import VersionReader
-from app.db import create_db_engine
-from app.errors import install_error_handlers
-from app.http import ReadCache, head_as_get
-from app.openapi import build_openapi
+from app.web.routing import StrictQueryRoute
 
 DESCRIPTION = """
 versus serves a comparison dataset: disciplines, the aspects they are compared on, what each
@@ -64,7 +64,7 @@ TAGS = [
 
 class VersusApp(FastAPI):
     """FastAPI with the read cache in front of everything else, where a hit costs least, and
-    reads no middleware would change sent straight to their operation (app.api.direct)."""
+    reads no middleware would change sent straight to their operation (app.web.direct)."""
 
     read_cache: ReadCache
     direct_reads: DirectReads | None = None

@@ -76,7 +76,7 @@ def build_large(rows: int) -> Dataset:
 
 
 def _large_key(rows: int) -> str:
-    from app.migrate import head_revision  # the harness may ask versus where its schema is
+    from app.store.migrate import head_revision  # the harness may ask versus where its schema is
     from seed import load
 
     sources = hashlib.sha256()

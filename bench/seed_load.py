@@ -55,8 +55,8 @@ def generate_csv(path: Path, rows: int) -> None:
 
 def worker(database_url: str, files: list[str]) -> None:
     """Migrate, load ``files`` (or the bundled sources), print seconds and peak RSS as JSON."""
-    from app import migrate
-    from app.db import create_db_engine
+    from app.store import migrate
+    from app.store.engines import create_db_engine
     from seed.load import load_sources
     from seed.manifest import load_manifest
 

@@ -10,10 +10,10 @@ from alembic import context
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-import app.models  # noqa: F401  (registers the tables on the metadata)
+import app.store.models  # noqa: F401  (registers the tables on the metadata)
 from app.config import get_settings
-from app.db import create_db_engine
-from app.search_index import is_search_index_name
+from app.store.engines import create_db_engine
+from app.store.search_index import is_search_index_name
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -28,8 +28,8 @@ def _engine() -> Engine:
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
     # The full-text index (an FTS5 table and its shadow tables on SQLite, expression indexes on
-    # PostgreSQL) is made by app.search_index, not declared on the models: autogenerate must not
-    # propose to drop it.
+    # PostgreSQL) is made by app.store.search_index, not declared on the models: autogenerate
+    # must not propose to drop it.
     return not is_search_index_name(name)
 
 

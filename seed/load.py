@@ -24,12 +24,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from app.dataset import bump_dataset_version, dataset_version
-from app.db import refresh_statistics, write_session
-from app.models import Definition, Description, Discipline, DisciplineUse, Faq, Source
-from app.search_index import deferred_indexing, optimize_search_index
+from app.domain.names import slugify
+from app.store.engines import refresh_statistics, write_session
+from app.store.models import Definition, Description, Discipline, DisciplineUse, Faq, Source
+from app.store.search_index import deferred_indexing, optimize_search_index
+from app.store.versions import bump_dataset_version, dataset_version
 from seed.manifest import Manifest, SourceSpec
-from seed.names import slugify
 from seed.parse import iter_csv_rows, parse_document
 from seed.reading import decode_source, iter_source_lines
 from seed.records import ComparisonRow, ParsedDocument, SourceError

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from seed.names import slugify
+from app.domain.names import slugify
 from seed.records import SourceError
 
 SOURCES_DIR = Path(__file__).resolve().parent / "sources"

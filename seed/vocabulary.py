@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
-from app.models import Aspect, AspectAlias, Discipline, DisciplineAlias
+from app.domain.names import display_name, slugify
+from app.store.models import Aspect, AspectAlias, Discipline, DisciplineAlias
 from seed.manifest import Term
-from seed.names import display_name, slugify
 
 CACHE_LIMIT = 20_000
 CREATED_SAMPLE = 100  # slugs of new terms kept for a report; a huge file creates far more

@@ -16,10 +16,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-import app.models  # noqa: F401  (registers the tables)
+import app.store.models  # noqa: F401  (registers the tables)
 from app.config import Settings, load_settings
-from app.db import create_db_engine
 from app.main import create_app
+from app.store.engines import create_db_engine
 from tests.databases import TEST_DATABASE_URL, backend_name, check_server, temporary_database
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.models import Aspect, Description, Discipline, Source
+from app.store.models import Aspect, Description, Discipline, Source
 
 
 def _save(session: Session, row: Any) -> Any:

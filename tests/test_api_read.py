@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.models import Aspect, Definition, Description, Discipline, DisciplineUse, Faq, Source
+from app.store.models import Aspect, Definition, Description, Discipline, DisciplineUse, Faq, Source
 from tests.seed_helpers import load_bundled
 
 COLLECTIONS = {

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from app import migrate
 from app.cli import cli
 from app.config import get_settings
+from app.store import migrate
 
 
 @pytest.fixture

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from app import migrate
 from app.cli import cli
 from app.config import get_settings
-from app.db import create_db_engine
+from app.store import migrate
+from app.store.engines import create_db_engine
 from tests.seed_helpers import FIXTURES, snapshot
 
 

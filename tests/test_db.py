@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.db import SQLITE_BUSY_TIMEOUT_MS, create_db_engine, write_session
+from app.store.engines import SQLITE_BUSY_TIMEOUT_MS, create_db_engine, write_session
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Reads sent straight to their operation (app.api.direct) answer exactly what the stack does."""
+"""Reads sent straight to their operation (app.web.direct) answer exactly what the stack does."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from app.config import Settings
-from app.errors import Conflict
+from app.domain.errors import Conflict
 from app.main import create_app
 
 

@@ -16,9 +16,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from app import migrate
-from app.db import create_db_engine
-from app.http import ReadCache
+from app.store import migrate
+from app.store.engines import create_db_engine
+from app.web.cache import ReadCache
 from tests.seed_helpers import FIXTURES, load_bundled, load_files
 
 WORKERS = 2

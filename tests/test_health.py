@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from app import migrate
 from app.config import Settings
-from app.db import create_db_engine
 from app.main import create_app
+from app.store import migrate
+from app.store.engines import create_db_engine
 
 
 def test_healthz(client: TestClient) -> None:

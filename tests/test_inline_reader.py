@@ -14,9 +14,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
-from app.api.routing import _inline_reader
-from app.db import create_db_engine
-from app.errors import BadRequest
+from app.domain.errors import BadRequest
+from app.store.engines import create_db_engine
+from app.web.routing import _inline_reader
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import inspect
 
-from app import migrate
-from app.db import create_db_engine
-from app.models import SQLModel
-from app.search_index import is_search_index_name
+from app.store import migrate
+from app.store.engines import create_db_engine
+from app.store.models import SQLModel
+from app.store.search_index import is_search_index_name
 
 
 def _tables(url: str) -> set[str]:

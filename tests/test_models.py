@@ -8,8 +8,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from app.dataset import bump_dataset_version, dataset_version
-from app.models import Description, Discipline, DisciplineAlias, Source
+from app.store.models import Description, Discipline, DisciplineAlias, Source
+from app.store.versions import bump_dataset_version, dataset_version
 from tests.factories import make_aspect, make_description, make_discipline, make_source
 
 

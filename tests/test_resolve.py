@@ -1,4 +1,4 @@
-"""The planned parameter resolver (app.api.resolve) answers exactly what FastAPI's would."""
+"""The planned parameter resolver (app.web.resolve) answers exactly what FastAPI's would."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.responses import Response
 
-from app.api.routes import aspects, compare, disciplines, facts, search, sources
-from app.api.routing import StrictQueryRoute
-from app.errors import install_error_handlers
+from app.web.problems import install_error_handlers
+from app.web.routes import aspects, compare, disciplines, facts, search, sources
+from app.web.routing import StrictQueryRoute
 
 
 async def paging(

@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel, TypeAdapter
 from sqlalchemy.engine import Engine
 
-from app import schemas
-from app.api.routes.search import SearchPage
+from app.web import schemas
+from app.web.routes.search import SearchPage
 from tests.seed_helpers import load_bundled
 
 

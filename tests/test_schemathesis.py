@@ -20,9 +20,9 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy.engine import Engine
 
-from app import migrate
 from app.config import Settings
 from app.main import create_app
+from app.store import migrate
 from tests.seed_helpers import load_bundled
 
 EXAMPLES_PER_OPERATION = 60

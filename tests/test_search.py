@@ -17,13 +17,15 @@ from sqlalchemy import delete, func, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from app import migrate
 from app.config import Settings
-from app.db import create_db_engine, write_session
+from app.domain.snippets import make_snippet
+from app.domain.terms import parse_terms
 from app.main import create_app
-from app.models import Aspect, AspectAlias, Description, Source
-from app.search import make_snippet, parse_terms, search
-from app.search_index import INDEXED, NAME
+from app.store import migrate
+from app.store.engines import create_db_engine, write_session
+from app.store.models import Aspect, AspectAlias, Description, Source
+from app.store.search import search
+from app.store.search_index import INDEXED, NAME
 from tests.seed_helpers import FIXTURES, load_bundled, load_files
 
 PROBLEM_JSON = "application/problem+json"

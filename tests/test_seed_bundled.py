@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.models import Aspect, Definition, Description, Discipline, DisciplineUse, Faq, Source
+from app.store.models import Aspect, Definition, Description, Discipline, DisciplineUse, Faq, Source
 from seed.manifest import SOURCES_DIR
 from tests.seed_helpers import load_bundled
 

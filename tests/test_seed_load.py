@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.dataset import dataset_version
-from app.models import Aspect, Description, Discipline, Source
+from app.store.models import Aspect, Description, Discipline, Source
+from app.store.versions import dataset_version
 from seed.records import SourceError
 from tests.seed_helpers import FIXTURES, contents, load_bundled, load_files, snapshot
 

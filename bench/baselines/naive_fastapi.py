@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, or_
 from sqlmodel import Session, create_engine, select
 
-from app.models import Aspect, AspectAlias, Description, Discipline, Source
+from app.store.models import Aspect, AspectAlias, Description, Discipline, Source
 
 T = TypeVar("T")
 Limit = Annotated[int, Query(ge=1, le=200)]

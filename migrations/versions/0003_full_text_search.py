@@ -1,6 +1,6 @@
 """Full-text search: an FTS5 table kept by triggers (SQLite), GIN expression indexes (PostgreSQL).
 
-The DDL lives in ``app.search_index`` so that ``SQLModel.metadata.create_all`` builds the same
+The DDL lives in ``app.store.search_index`` so that ``SQLModel.metadata.create_all`` builds the same
 index; creating it fills it from the rows already in the database.
 
 Revision ID: 0003
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from app.search_index import create_search_index, drop_search_index
+from app.store.search_index import create_search_index, drop_search_index
 
 revision: str = "0003"
 down_revision: str | None = "0002"

@@ -1,0 +1,196 @@
+"""The data model: SQLModel tables, one per entity, named in singular snake_case.
+
+Natural keys are unique (a slug, or the source + subject + position of a fact), so loaders can
+upsert and writers can detect conflicts. Deleting a source deletes the facts it stated; a
+discipline or aspect that facts still refer to cannot be deleted (``RESTRICT``) — losing a fact
+must always be an explicit act. Every filter the read API offers has an index.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+# Deterministic constraint names, so migrations can refer to (and batch-alter) them on any backend.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SLUG = sa.String(200)
+NAME = sa.String(300)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _timestamp(*, onupdate: bool = False) -> Any:
+    kwargs: dict[str, Any] = {"server_default": sa.func.now()}
+    if onupdate:
+        kwargs["onupdate"] = utcnow
+    return Field(
+        default_factory=utcnow, sa_type=sa.DateTime(timezone=True), sa_column_kwargs=kwargs
+    )
+
+
+def _foreign_key(target: str, *, ondelete: Any) -> Any:
+    return Field(foreign_key=target, ondelete=ondelete, index=True)
+
+
+def _line_field() -> Any:
+    return Field(ge=1, nullable=False)
+
+
+class Timestamped(SQLModel):
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp(onupdate=True)
+
+
+class Source(Timestamped, table=True):
+    """A document the dataset was imported from."""
+
+    __table_args__ = (sa.UniqueConstraint("slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(sa_type=SLUG)
+    title: str = Field(sa_type=NAME)
+    file_name: str = Field(sa_type=NAME)
+    format: str = Field(sa_type=sa.String(100))
+    sha256: str = Field(sa_type=sa.String(64))
+    imported_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    report: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_type=sa.JSON,
+        sa_column_kwargs={"server_default": "{}"},
+        description="The import report: formats, counts, and skipped segments with reasons.",
+    )
+
+
+class Discipline(Timestamped, table=True):
+    __table_args__ = (sa.UniqueConstraint("slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(sa_type=SLUG)
+    name: str = Field(sa_type=NAME)
+
+
+class DisciplineAlias(Timestamped, table=True):
+    """Another name of a discipline; ``key`` is the normalised form that lookups match."""
+
+    __tablename__ = "discipline_alias"
+    __table_args__ = (sa.UniqueConstraint("key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    discipline_id: int = _foreign_key("discipline.id", ondelete="CASCADE")
+    alias: str = Field(sa_type=NAME)
+    key: str = Field(sa_type=NAME)
+
+
+class Aspect(Timestamped, table=True):
+    """Something disciplines are compared on (Focus, Scope, KPIs…)."""
+
+    __table_args__ = (sa.UniqueConstraint("slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(sa_type=SLUG)
+    name: str = Field(sa_type=NAME, index=True)
+
+
+class AspectAlias(Timestamped, table=True):
+    __tablename__ = "aspect_alias"
+    __table_args__ = (sa.UniqueConstraint("key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    aspect_id: int = _foreign_key("aspect.id", ondelete="CASCADE")
+    alias: str = Field(sa_type=NAME)
+    key: str = Field(sa_type=NAME)
+
+
+class Description(Timestamped, table=True):
+    """What one source says about one discipline on one aspect."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("source_id", "aspect_id", "discipline_id"),
+        sa.CheckConstraint("line_end >= line_start", name="line_span"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    aspect_id: int = _foreign_key("aspect.id", ondelete="RESTRICT")
+    discipline_id: int = _foreign_key("discipline.id", ondelete="RESTRICT")
+    source_id: int = _foreign_key("source.id", ondelete="CASCADE")
+    label: str = Field(sa_type=sa.String(500), description="The aspect as the source named it.")
+    text: str = Field(sa_type=sa.Text)
+    position: int = Field(ge=1, description="Order of the aspect within its source.")
+    line_start: int = _line_field()
+    line_end: int = _line_field()
+
+
+class Definition(Timestamped, table=True):
+    __table_args__ = (
+        sa.UniqueConstraint("source_id", "discipline_id", "position"),
+        sa.CheckConstraint("line_end >= line_start", name="line_span"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    discipline_id: int = _foreign_key("discipline.id", ondelete="RESTRICT")
+    source_id: int = _foreign_key("source.id", ondelete="CASCADE")
+    text: str = Field(sa_type=sa.Text)
+    position: int = Field(ge=1)
+    line_start: int = _line_field()
+    line_end: int = _line_field()
+
+
+class DisciplineUse(Timestamped, table=True):
+    """One item of a source's "Uses of <discipline>" list."""
+
+    __tablename__ = "discipline_use"
+    __table_args__ = (
+        sa.UniqueConstraint("source_id", "discipline_id", "position"),
+        sa.CheckConstraint("line_end >= line_start", name="line_span"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    discipline_id: int = _foreign_key("discipline.id", ondelete="RESTRICT")
+    source_id: int = _foreign_key("source.id", ondelete="CASCADE")
+    title: str = Field(sa_type=NAME)
+    text: str = Field(sa_type=sa.Text)
+    position: int = Field(ge=1)
+    line_start: int = _line_field()
+    line_end: int = _line_field()
+
+
+class Faq(Timestamped, table=True):
+    __table_args__ = (
+        sa.UniqueConstraint("source_id", "position"),
+        sa.CheckConstraint("line_end >= line_start", name="line_span"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = _foreign_key("source.id", ondelete="CASCADE")
+    question: str = Field(sa_type=sa.Text)
+    answer: str = Field(sa_type=sa.Text)
+    position: int = Field(ge=1)
+    line_start: int = _line_field()
+    line_end: int = _line_field()
+
+
+class DatasetMeta(Timestamped, table=True):
+    """A single row whose ``version`` every change to the data bumps (caches key on it)."""
+
+    __tablename__ = "dataset_meta"
+    __table_args__ = (sa.CheckConstraint("id = 1", name="single_row"),)
+
+    id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    version: int = Field(default=0, ge=0)
+
+
+# The full-text index is DDL of its own (an FTS5 table with triggers, or tsvector columns); the
+# import hooks it to the metadata so create_all builds it wherever the tables are built.
+import app.store.search_index  # noqa: E402, F401

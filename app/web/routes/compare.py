@@ -1,0 +1,187 @@
+"""Side-by-side comparison: for an aspect, what each source says about each discipline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from typing import Annotated, Any
+
+from fastapi import Query, Request
+from sqlalchemy import bindparam, distinct, func, select
+from sqlalchemy.engine import Connection
+from sqlmodel import col
+from starlette.responses import Response
+
+from app.domain.errors import BadRequest
+from app.store.lookup import ASPECTS, DISCIPLINES, Term, require_filter, require_term
+from app.store.models import Aspect, Description, Discipline
+from app.store.queries import description_select, ids_param, source_ref
+from app.store.sql import AnySelect, bytewise, fetch
+from app.web import schemas
+from app.web.formats import Table, render
+from app.web.pagination import Sort, SortKey, paginate, sort_columns
+from app.web.params import PageDep
+from app.web.responses import page_headers
+from app.web.routing import read_router
+
+router = read_router("compare")
+
+ASPECT_SORT = Sort("slug", (SortKey(bytewise(col(Aspect.slug))), SortKey(col(Aspect.id))))
+MAX_DISCIPLINES = 20
+
+
+@router.get(
+    "/compare",
+    response_model=schemas.Comparison | schemas.ComparisonTable,
+    summary="Compare disciplines on an aspect, or on every aspect they share",
+    description="With `aspect`: one row per source that describes it, a cell per discipline "
+    "(null where the source says nothing). Without `aspect`: the aspects all the given "
+    "disciplines are described on, each compared, paginated like a collection.",
+    responses={404: {"description": "The aspect does not exist; `suggestions` lists close keys."}},
+)
+def compare(
+    request: Request,
+    connection: Connection,
+    page: PageDep,
+    aspect: Annotated[
+        str | None,
+        Query(max_length=300, description="The aspect: slug, name or alias.", examples=["scope"]),
+    ] = None,
+    disciplines: Annotated[
+        str | None,
+        Query(
+            max_length=2000,
+            description="Comma-separated disciplines (slug, name or alias). Default with an "
+            "aspect: every discipline it is described for.",
+            examples=["production-management,operations-management"],
+        ),
+    ] = None,
+) -> Response:
+    chosen = _disciplines(connection, disciplines)
+    if aspect is not None:
+        return _one_aspect(request, connection, require_term(connection, ASPECTS, aspect), chosen)
+    if not chosen:
+        raise BadRequest(
+            "Say what to compare: `aspect` (e.g. ?aspect=scope), `disciplines` "
+            "(e.g. ?disciplines=production-management,operations-management), or both."
+        )
+    return _shared_aspects(request, connection, chosen, page)
+
+
+def _disciplines(connection: Connection, value: str | None) -> list[Term]:
+    keys = [key.strip() for key in (value or "").split(",") if key.strip()]
+    if len(keys) > MAX_DISCIPLINES:
+        raise BadRequest(f"Compare at most {MAX_DISCIPLINES} disciplines at once.")
+    terms: list[Term] = []
+    for key in keys:
+        term = require_filter(connection, DISCIPLINES, "disciplines", key)
+        if term not in terms:
+            terms.append(term)
+    return terms
+
+
+def _one_aspect(
+    request: Request, connection: Connection, aspect: Term, chosen: list[Term]
+) -> Response:
+    if not chosen:
+        described = fetch(connection, _described_select(), {"aspect_id": aspect.id})
+        chosen = [Term(row.id, row.slug, row.name) for row in described]
+    rows = _rows(connection, [aspect.id], chosen)[aspect.id]
+    model = schemas.Comparison(
+        aspect=schemas.AspectRef(slug=aspect.slug, name=aspect.name),
+        disciplines=[schemas.DisciplineRef(slug=t.slug, name=t.name) for t in chosen],
+        rows=rows,
+    )
+    return render(request, model, lambda: _table([(aspect.slug, rows)], chosen))
+
+
+def _shared_aspects(
+    request: Request, connection: Connection, chosen: list[Term], page: Any
+) -> Response:
+    ids = [term.id for term in chosen]
+    binds = {"disciplines": ids, "n": len(ids)}
+    result = paginate(connection, _shared_select(), ASPECT_SORT, page, request, binds)
+    by_aspect = _rows(connection, [row.id for row in result.rows], chosen)
+    items = [
+        schemas.AspectComparison(
+            aspect=schemas.AspectRef(slug=row.slug, name=row.name), rows=by_aspect[row.id]
+        )
+        for row in result.rows
+    ]
+    model = schemas.ComparisonTable(
+        disciplines=[schemas.DisciplineRef(slug=t.slug, name=t.name) for t in chosen],
+        items=items,
+        total=result.total,
+        limit=page.limit,
+        next=result.next_url,
+    )
+    groups = [(item.aspect.slug, item.rows) for item in items]
+    headers = page_headers(result.total, result.next_url)
+    return render(request, model, lambda: _table(groups, chosen), headers=headers)
+
+
+def _rows(
+    connection: Connection, aspect_ids: Sequence[int], chosen: Sequence[Term]
+) -> dict[int, list[schemas.CompareRow]]:
+    """Aspect id → one row per source, each with a cell per chosen discipline."""
+    slugs = {term.id: term.slug for term in chosen}
+    grouped: dict[tuple[int, int], dict[str, Any]] = {}
+    binds = {"ids": list(aspect_ids), "disciplines": list(slugs)}
+    for row in fetch(connection, _rows_select(), binds):
+        entry = grouped.setdefault(
+            (row.aspect_id, row.source_id),
+            {"source": source_ref(row), "label": row.label,
+             "cells": dict.fromkeys(slugs.values()), "lines": dict.fromkeys(slugs.values())},
+        )  # fmt: skip
+        slug = slugs[row.discipline_id]
+        entry["cells"][slug] = row.text
+        entry["lines"][slug] = schemas.Lines(line_start=row.line_start, line_end=row.line_end)
+    result: dict[int, list[schemas.CompareRow]] = {aspect_id: [] for aspect_id in aspect_ids}
+    for (aspect_id, _source), entry in grouped.items():
+        result[aspect_id].append(schemas.CompareRow(**entry))
+    return result
+
+
+def _table(groups: list[tuple[str, list[schemas.CompareRow]]], chosen: list[Term]) -> Table:
+    rows = [
+        {"aspect": slug, "source": row.source.slug, "label": row.label, **row.cells}
+        for slug, compare_rows in groups
+        for row in compare_rows
+    ]
+    columns = ["aspect", "source", "label", *(term.slug for term in chosen)]
+    return Table(rows, columns=columns)
+
+
+@cache
+def _described_select() -> AnySelect:
+    """The disciplines an aspect is described for, by slug."""
+    described = select(col(Description.discipline_id)).where(
+        col(Description.aspect_id) == bindparam("aspect_id")
+    )
+    return (
+        select(col(Discipline.id), col(Discipline.slug), col(Discipline.name))
+        .where(col(Discipline.id).in_(described))
+        .order_by(bytewise(col(Discipline.slug)))
+    )
+
+
+@cache
+def _shared_select() -> AnySelect:
+    """Aspects described for every one of the ``n`` ``disciplines``."""
+    shared = (
+        select(col(Description.aspect_id))
+        .where(col(Description.discipline_id).in_(ids_param("disciplines")))
+        .group_by(col(Description.aspect_id))
+        .having(func.count(distinct(col(Description.discipline_id))) == bindparam("n"))
+    )
+    query = select(col(Aspect.id), col(Aspect.slug), col(Aspect.name), *sort_columns(ASPECT_SORT))
+    return query.where(col(Aspect.id).in_(shared))
+
+
+@cache
+def _rows_select() -> AnySelect:
+    query = description_select(col(Description.discipline_id), col(Description.source_id)).where(
+        col(Description.aspect_id).in_(ids_param()),
+        col(Description.discipline_id).in_(ids_param("disciplines")),
+    )
+    return query.order_by(col(Description.source_id), col(Description.id))

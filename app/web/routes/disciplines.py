@@ -1,0 +1,122 @@
+"""Disciplines: what is compared (Production Management, Operations Management, …)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated, Literal
+
+from fastapi import Path, Query, Request
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
+from sqlmodel import col
+from starlette.responses import Response
+
+from app.store.lookup import DISCIPLINES, require_term
+from app.store.models import Definition, Discipline, DisciplineUse
+from app.store.queries import aliases_of, definition_select, to_definition, to_use, use_select
+from app.store.sql import AnySelect, bytewise, contained_value, contains_param, fetch
+from app.web import schemas
+from app.web.formats import Table, render
+from app.web.pagination import Sort, SortKey, paginate, sort_columns
+from app.web.params import PageDep, TextFilter
+from app.web.responses import page_response
+from app.web.routing import read_router
+
+router = read_router("disciplines")
+
+SORTS = {
+    name: Sort(name, (SortKey(column, descending), SortKey(col(Discipline.id), descending)))
+    for name, column, descending in (
+        ("slug", bytewise(col(Discipline.slug)), False),
+        ("-slug", bytewise(col(Discipline.slug)), True),
+        ("name", bytewise(col(Discipline.name)), False),
+        ("-name", bytewise(col(Discipline.name)), True),
+    )
+}
+
+
+@router.get(
+    "/disciplines",
+    response_model=schemas.Page[schemas.Discipline],
+    summary="List disciplines",
+)
+def list_disciplines(
+    request: Request,
+    connection: Connection,
+    page: PageDep,
+    q: TextFilter = None,
+    sort: Annotated[
+        Literal["slug", "-slug", "name", "-name"], Query(description="Order, `-` for descending.")
+    ] = "slug",
+) -> Response:
+    binds = {"q": contained_value(q)} if q else {}
+    result = paginate(
+        connection, _list_select(SORTS[sort], bool(q)), SORTS[sort], page, request, binds
+    )
+    aliases = aliases_of(connection, Discipline, [row.id for row in result.rows])
+    items = [
+        schemas.Discipline(slug=row.slug, name=row.name, aliases=aliases.get(row.id, []))
+        for row in result.rows
+    ]
+    return page_response(request, result, items, page.limit)
+
+
+@router.get(
+    "/disciplines/{key}",
+    response_model=schemas.Discipline,
+    summary="One discipline, with its definitions and uses",
+    description="`key` is the slug, the name or an alias (`Production`, `operation management`), "
+    "in any case. A miss answers 404 with `suggestions`.",
+    responses={404: {"description": "No discipline matches; `suggestions` lists close keys."}},
+)
+def get_discipline(
+    request: Request,
+    connection: Connection,
+    key: Annotated[str, Path(max_length=300, examples=["operations-management", "Production"])],
+) -> Response:
+    term = require_term(connection, DISCIPLINES, key)
+    definitions = fetch(connection, _definitions_select(), {"discipline_id": term.id})
+    uses = fetch(connection, _uses_select(), {"discipline_id": term.id})
+    discipline = schemas.Discipline(
+        slug=term.slug,
+        name=term.name,
+        aliases=aliases_of(connection, Discipline, [term.id]).get(term.id, []),
+        definitions=[to_definition(row) for row in definitions],
+        uses=[to_use(row) for row in uses],
+    )
+
+    def table() -> Table:
+        rows = [
+            {"kind": "definition", "title": None, **d.model_dump(mode="json")}
+            for d in discipline.definitions or []
+        ] + [{"kind": "use", **u.model_dump(mode="json")} for u in discipline.uses or []]
+        text_columns = ("kind", "source.slug", "title", "text", "line_start")
+        return Table(rows, text_columns=text_columns)
+
+    return render(request, discipline, table)
+
+
+@cache
+def _list_select(sort: Sort, text: bool) -> AnySelect:
+    query = select(
+        col(Discipline.id), col(Discipline.slug), col(Discipline.name), *sort_columns(sort)
+    )
+    return query.where(contains_param(col(Discipline.name), "q")) if text else query
+
+
+@cache
+def _definitions_select() -> AnySelect:
+    return (
+        definition_select()
+        .where(col(Definition.discipline_id) == bindparam("discipline_id"))
+        .order_by(col(Definition.source_id), col(Definition.position))
+    )
+
+
+@cache
+def _uses_select() -> AnySelect:
+    return (
+        use_select()
+        .where(col(DisciplineUse.discipline_id) == bindparam("discipline_id"))
+        .order_by(col(DisciplineUse.source_id), col(DisciplineUse.position))
+    )
