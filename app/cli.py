@@ -72,7 +72,7 @@ def serve(
         workers=workers or settings.workers,
         log_level=settings.log_level,
         loop=settings.loop,
-        proxy_headers=True,
+        proxy_headers=False,  # the app believes VERSUS_TRUSTED_PROXIES alone
     )
 
 

@@ -52,6 +52,17 @@ class Settings(BaseSettings):
         description="Whole responses each worker keeps per dataset version; 0 turns the cache off "
         "(ETags and 304s stay).",
     )
+    public_url: str | None = Field(
+        None,
+        description="The URL clients reach the API at (e.g. https://api.example.org); links "
+        "(`next`, `Link`) start with it. Unset: links are relative (`/v1/…`). Never taken from "
+        "the request's Host header.",
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses (or networks) of the reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed, comma-separated; `*` trusts any. Default: none.",
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["*"],
         description="Origins allowed by CORS, comma-separated; `*` allows any.",
@@ -62,7 +73,17 @@ class Settings(BaseSettings):
     def _lower_log_level(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        url = value.strip().rstrip("/")
+        if not url.startswith(("http://", "https://")) or "?" in url or "#" in url:
+            raise ValueError("not an http(s) URL without query or fragment")
+        return url
+
+    @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def _split_origins(cls, value: Any) -> Any:
         if isinstance(value, str) and value.lstrip().startswith("["):

@@ -9,21 +9,21 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
-from starlette.middleware.gzip import GZipMiddleware
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from app import __version__
 from app.config import Settings, get_settings
 from app.store.engines import create_db_engine
 from app.store.versions import VersionReader
-from app.web.cache import ReadCache, head_as_get
-from app.web.direct import DirectReads
+from app.web import pipeline
+from app.web.declare import PUBLIC, DeclaredRouter
 from app.web.openapi import build_openapi
+from app.web.pipeline.conditional import Conditional
+from app.web.pipeline.layers import RequestObserver
 from app.web.problems import install_error_handlers
-from app.web.responses import TOTAL_COUNT_HEADER
+from app.web.renderers import FORMATS, Registry
 from app.web.routes import (
     aspects,
     compare,
@@ -48,8 +48,6 @@ and rejects unknown query parameters. Every error is an RFC 9457 `application/pr
 document; its `type` resolves under `/problems/`.
 """
 
-GZIP_MINIMUM_BYTES = 1024
-
 TAGS = [
     {"name": "aspects", "description": "What disciplines are compared on; lookup by any name."},
     {"name": "disciplines", "description": "What is compared, with definitions and uses."},
@@ -63,33 +61,16 @@ TAGS = [
 
 
 class VersusApp(FastAPI):
-    """FastAPI with the read cache in front of everything else, where a hit costs least, and
-    reads no middleware would change sent straight to their operation (app.web.direct)."""
+    """FastAPI with the pipeline of :mod:`app.web.pipeline` in place of Starlette's stack."""
 
-    read_cache: ReadCache
-    direct_reads: DirectReads | None = None
+    conditional: Conditional  # the conditional-request and cache layer, once built
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await super().__call__(scope, receive, send)
-            return
-        if scope["method"] == "HEAD":
-            scope, send = head_as_get(scope, send)
-        if self.read_cache.handles(scope):
-            await self.read_cache(scope, receive, send, self._read)
-        else:
-            await super().__call__(scope, receive, send)
+    def build_middleware_stack(self) -> ASGIApp:
+        return pipeline.build(self)
 
-    async def _read(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """A read the cache could not answer: directly when no middleware would change it."""
-        direct = self.direct_reads
-        if direct is not None and direct.takes(scope):
-            await direct(scope, receive, send, self._stack)
-        else:
-            await self._stack(scope, receive, send)
-
-    async def _stack(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await super().__call__(scope, receive, send)
+    def observe(self, observer: RequestObserver) -> None:
+        """Tell ``observer`` of every request (before the app serves its first)."""
+        self.state.observers.append(observer)
 
 
 class Root(BaseModel):
@@ -98,7 +79,11 @@ class Root(BaseModel):
     links: dict[str, str]
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None) -> VersusApp:
+def create_app(
+    settings: Settings | None = None,
+    engine: Engine | None = None,
+    formats: Registry = FORMATS,
+) -> VersusApp:
     """Build the app. Without arguments it reads the settings and creates its own engine."""
     settings = settings or get_settings()
     owns_engine = engine is None
@@ -123,33 +108,16 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.router.route_class = StrictQueryRoute  # every route rejects unknown query parameters
     app.state.settings = settings
+    app.state.formats = formats
+    app.state.observers = []
     app.state.engine = engine or create_db_engine(settings.database_url)
     app.state.version_reader = VersionReader(app.state.engine)
-    app.read_cache = ReadCache(
-        app.state.version_reader, max_entries=settings.response_cache_entries
-    )
-    # Outermost last: CORS wraps everything, so 304s and errors carry its headers too.
-    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_origins,
-        allow_methods=["GET", "HEAD", "OPTIONS"],
-        allow_headers=["*"],
-        expose_headers=["ETag", "Link", TOTAL_COUNT_HEADER],
-    )
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(problems.router)
-    reads = (disciplines, aspects, compare, search, facts, sources)
-    for module in reads:
+    for module in (disciplines, aspects, compare, search, facts, sources):
         app.include_router(module.router)
-    app.direct_reads = DirectReads(
-        app,
-        [route for module in reads for route in module.router.routes],
-        prefix=app.read_cache.prefix,
-        vary_from_bytes=GZIP_MINIMUM_BYTES,
-    )
-    app.add_api_route("/", _root, methods=["GET"], tags=["meta"], summary="Entry point")
+    app.include_router(_meta)
 
     def openapi() -> dict[str, Any]:
         return build_openapi(app)
@@ -159,6 +127,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     return app
 
 
+_meta = DeclaredRouter(declaration=PUBLIC, route_class=StrictQueryRoute, tags=["meta"])
+
+
+@_meta.get("/", summary="Entry point")
 def _root() -> Root:
     """Names the service and links to its documentation and probes."""
     return Root(

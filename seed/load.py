@@ -25,10 +25,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from app.domain.names import slugify
+from app.store.changes import begin_changes
 from app.store.engines import refresh_statistics, write_session
 from app.store.models import Definition, Description, Discipline, DisciplineUse, Faq, Source
 from app.store.search_index import deferred_indexing, optimize_search_index
-from app.store.versions import bump_dataset_version, dataset_version
+from app.store.versions import dataset_version
 from seed.manifest import Manifest, SourceSpec
 from seed.parse import iter_csv_rows, parse_document
 from seed.reading import decode_source, iter_source_lines
@@ -90,7 +91,7 @@ def load_sources(
                     optimize_search_index(session.connection())
                 # Also for a database loaded before loads gathered statistics.
                 refresh_statistics(session.connection(), only_if_missing=not changed)
-            version = bump_dataset_version(session) if changed else dataset_version(session)
+            version = begin_changes(session) if changed else dataset_version(session).number
             if options.dry_run:
                 raise _DryRunDone(ImportReport(reports, version, dry_run=True))
     except _DryRunDone as done:

@@ -40,10 +40,13 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 
 def contents(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     """Like :func:`snapshot` without ids, timestamps, reports and version: what the data says."""
-    ignored = {"id", "created_at", "updated_at", "imported_at", "report", "version"}
+    ignored = {"id", "created_at", "updated_at", "imported_at", "report", "version", "epoch",
+               "revision", "created_revision", "changed_at"}  # fmt: skip
     with Session(engine) as session:
         result = {}
         for table in SQLModel.metadata.sorted_tables:
+            if table.name == "dataset_change":  # what changed, not what the data says
+                continue
             columns = [column for column in table.columns if column.name not in ignored]
             if not columns:
                 continue

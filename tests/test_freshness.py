@@ -18,14 +18,14 @@ from sqlalchemy.engine import Engine
 
 from app.store import migrate
 from app.store.engines import create_db_engine
-from app.web.cache import ReadCache
+from app.web.pipeline.conditional import Conditional as ReadCache
 from tests.seed_helpers import FIXTURES, load_bundled, load_files
 
 WORKERS = 2
 
 
 def _cache(client: TestClient) -> ReadCache:
-    cache: ReadCache = client.app.read_cache  # type: ignore[attr-defined]
+    cache: ReadCache = client.app.conditional  # type: ignore[attr-defined]
     return cache
 
 

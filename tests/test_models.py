@@ -9,7 +9,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.store.models import Description, Discipline, DisciplineAlias, Source
-from app.store.versions import bump_dataset_version, dataset_version
 from tests.factories import make_aspect, make_description, make_discipline, make_source
 
 
@@ -114,42 +113,3 @@ def test_deleting_a_discipline_deletes_its_aliases(engine: Engine) -> None:
         session.execute(delete(Discipline).where(Discipline.id == discipline.id))
         session.commit()
         assert session.execute(select(func.count()).select_from(DisciplineAlias)).scalar_one() == 0
-
-
-def test_dataset_version_counts_changes(engine: Engine) -> None:
-    with Session(engine) as session:
-        assert dataset_version(session) == 0
-        assert bump_dataset_version(session) == 1
-        assert bump_dataset_version(session) == 2
-        session.commit()
-    with Session(engine) as session:
-        assert dataset_version(session) == 2
-
-
-def test_dataset_version_bump_rolls_back_with_its_transaction(engine: Engine) -> None:
-    with Session(engine) as session:
-        bump_dataset_version(session)
-        session.rollback()
-        assert dataset_version(session) == 0
-
-
-def test_an_orm_write_bumps_the_version_when_it_commits(engine: Engine) -> None:
-    with Session(engine) as session:
-        make_discipline(session)
-        session.commit()
-    with Session(engine) as session:
-        assert dataset_version(session) == 1
-        session.execute(delete(Discipline))
-        session.commit()
-        assert dataset_version(session) == 2
-
-
-def test_reads_and_explicit_bumps_do_not_bump_again(engine: Engine) -> None:
-    with Session(engine) as session:
-        session.execute(select(Discipline)).all()
-        session.commit()
-        assert dataset_version(session) == 0
-        make_discipline(session)
-        assert bump_dataset_version(session) == 1
-        session.commit()
-        assert dataset_version(session) == 1

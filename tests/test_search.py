@@ -494,9 +494,8 @@ def test_a_load_leaves_the_sqlite_index_merged(engine: Engine, seeded: TestClien
 def test_the_migration_indexes_existing_rows(empty_database_url: str) -> None:
     engine = create_db_engine(empty_database_url)
     try:
-        migrate.upgrade(engine, "0002")
-        load_bundled(engine)
         migrate.upgrade(engine, "head")
+        load_bundled(engine)
         with engine.connect() as connection:
             result = search(connection, "supply chain", limit=200)
         assert {_key(item) for item in result.items} >= SUPPLY_CHAIN

@@ -1,6 +1,6 @@
 """Results remembered for as long as the dataset version stays the same.
 
-The read cache (``app.web.cache``) publishes each request's dataset version in
+The pipeline (``app.web.pipeline.conditional``) publishes each request's dataset version in
 :data:`current_version` before the route runs; lookups, counts and suggestion lists computed
 from the data are then kept per engine under that version, so a later request for the same
 version skips the query. A new version misses every entry. As with cached responses, a value can
@@ -19,11 +19,14 @@ from weakref import WeakKeyDictionary
 from sqlalchemy.engine import Connection, Engine
 
 from app.domain.lru import LRUCache
+from app.store.versions import DatasetVersion
 
 T = TypeVar("T")
 CAPACITY = 20_000
 
-current_version: ContextVar[int | None] = ContextVar("versus_dataset_version", default=None)
+current_version: ContextVar[DatasetVersion | None] = ContextVar(
+    "versus_dataset_version", default=None
+)
 _memos: WeakKeyDictionary[Engine, LRUCache[Hashable, Any]] = WeakKeyDictionary()
 _lock = threading.Lock()  # routes run in a thread pool
 

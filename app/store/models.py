@@ -53,7 +53,31 @@ class Timestamped(SQLModel):
     updated_at: datetime = _timestamp(onupdate=True)
 
 
-class Source(Timestamped, table=True):
+def _stamp(context: Any) -> int:
+    # Stamped by app.store.changes from the version of the transaction that writes the row; a
+    # write that began no tracked change fails there rather than storing a row with no revision.
+    from app.store.changes import stamp_revision
+
+    return stamp_revision(context)
+
+
+def _revision(*, onupdate: bool) -> Any:
+    kwargs: dict[str, Any] = {"default": _stamp, "server_default": "0"}
+    if onupdate:
+        kwargs["onupdate"] = _stamp
+    return Field(default=None, sa_type=sa.BigInteger, nullable=False, index=onupdate,
+                 sa_column_kwargs=kwargs)  # fmt: skip
+
+
+class Tracked(Timestamped):
+    """A row whose changes are tracked: ``revision`` is the dataset version of its last change,
+    ``created_revision`` of its creation; each change also leaves a :class:`Change` row."""
+
+    revision: int | None = _revision(onupdate=True)
+    created_revision: int | None = _revision(onupdate=False)
+
+
+class Source(Tracked, table=True):
     """A document the dataset was imported from."""
 
     __table_args__ = (sa.UniqueConstraint("slug"),)
@@ -73,7 +97,7 @@ class Source(Timestamped, table=True):
     )
 
 
-class Discipline(Timestamped, table=True):
+class Discipline(Tracked, table=True):
     __table_args__ = (sa.UniqueConstraint("slug"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -81,7 +105,7 @@ class Discipline(Timestamped, table=True):
     name: str = Field(sa_type=NAME)
 
 
-class DisciplineAlias(Timestamped, table=True):
+class DisciplineAlias(Tracked, table=True):
     """Another name of a discipline; ``key`` is the normalised form that lookups match."""
 
     __tablename__ = "discipline_alias"
@@ -93,7 +117,7 @@ class DisciplineAlias(Timestamped, table=True):
     key: str = Field(sa_type=NAME)
 
 
-class Aspect(Timestamped, table=True):
+class Aspect(Tracked, table=True):
     """Something disciplines are compared on (Focus, Scope, KPIs…)."""
 
     __table_args__ = (sa.UniqueConstraint("slug"),)
@@ -103,7 +127,7 @@ class Aspect(Timestamped, table=True):
     name: str = Field(sa_type=NAME, index=True)
 
 
-class AspectAlias(Timestamped, table=True):
+class AspectAlias(Tracked, table=True):
     __tablename__ = "aspect_alias"
     __table_args__ = (sa.UniqueConstraint("key"),)
 
@@ -113,7 +137,7 @@ class AspectAlias(Timestamped, table=True):
     key: str = Field(sa_type=NAME)
 
 
-class Description(Timestamped, table=True):
+class Description(Tracked, table=True):
     """What one source says about one discipline on one aspect."""
 
     __table_args__ = (
@@ -132,7 +156,7 @@ class Description(Timestamped, table=True):
     line_end: int = _line_field()
 
 
-class Definition(Timestamped, table=True):
+class Definition(Tracked, table=True):
     __table_args__ = (
         sa.UniqueConstraint("source_id", "discipline_id", "position"),
         sa.CheckConstraint("line_end >= line_start", name="line_span"),
@@ -147,7 +171,7 @@ class Definition(Timestamped, table=True):
     line_end: int = _line_field()
 
 
-class DisciplineUse(Timestamped, table=True):
+class DisciplineUse(Tracked, table=True):
     """One item of a source's "Uses of <discipline>" list."""
 
     __tablename__ = "discipline_use"
@@ -166,7 +190,7 @@ class DisciplineUse(Timestamped, table=True):
     line_end: int = _line_field()
 
 
-class Faq(Timestamped, table=True):
+class Faq(Tracked, table=True):
     __table_args__ = (
         sa.UniqueConstraint("source_id", "position"),
         sa.CheckConstraint("line_end >= line_start", name="line_span"),
@@ -182,13 +206,32 @@ class Faq(Timestamped, table=True):
 
 
 class DatasetMeta(Timestamped, table=True):
-    """A single row whose ``version`` every change to the data bumps (caches key on it)."""
+    """A single row whose ``version`` every committed change bumps (caches key on it).
+
+    ``epoch`` is drawn at random when the row is made: a database reset (downgrade to base,
+    upgrade, load) starts the version again at 1, but in another epoch, so nothing that was
+    labelled with the old epoch and version can be taken for current.
+    """
 
     __tablename__ = "dataset_meta"
     __table_args__ = (sa.CheckConstraint("id = 1", name="single_row"),)
 
     id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
     version: int = Field(default=0, ge=0)
+    epoch: str = Field(default="", sa_type=sa.String(32), sa_column_kwargs={"server_default": ""})
+
+
+class Change(SQLModel, table=True):
+    """One created, updated or deleted row, written in the transaction that changed it."""
+
+    __tablename__ = "dataset_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(sa_type=sa.BigInteger, index=True)
+    entity: str = Field(sa_type=sa.String(40), description="The table: aspect, description, …")
+    entity_id: int = Field()
+    op: str = Field(sa_type=sa.String(10), description="create, update or delete.")
+    changed_at: datetime = _timestamp()
 
 
 # The full-text index is DDL of its own (an FTS5 table with triggers, or tsvector columns); the

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select, union_all
 from sqlalchemy.engine import Connection
 from sqlmodel import col
 
@@ -187,3 +187,59 @@ def _aliases_select(table: Any) -> AnySelect:
         .where(col(fk).in_(ids_param()))
         .order_by(col(fk), col(alias.id))
     )
+
+
+def _latest(*parts: Any) -> AnySelect:
+    rows = union_all(*(select(part.label("r")) for part in parts)).subquery()
+    return select(func.max(rows.c.r))
+
+
+def _revisions_of(model: Any, condition: Any) -> Any:
+    return select(func.max(col(model.revision))).where(condition).scalar_subquery()
+
+
+def _of_facts(model: Any, facts: Any, fact_fk: Any) -> Any:
+    owners = select(col(fact_fk)).where(col(facts) == bindparam("id"))
+    return _revisions_of(model, col(model.id).in_(owners))
+
+
+@cache
+def _aspect_revision() -> AnySelect:
+    this: Any = bindparam("id")
+    return _latest(
+        _revisions_of(Aspect, col(Aspect.id) == this),
+        _revisions_of(AspectAlias, col(AspectAlias.aspect_id) == this),
+        _revisions_of(Description, col(Description.aspect_id) == this),
+        _of_facts(Discipline, Description.aspect_id, Description.discipline_id),
+        _of_facts(Source, Description.aspect_id, Description.source_id),
+    )
+
+
+@cache
+def _discipline_revision() -> AnySelect:
+    this: Any = bindparam("id")
+    return _latest(
+        _revisions_of(Discipline, col(Discipline.id) == this),
+        _revisions_of(DisciplineAlias, col(DisciplineAlias.discipline_id) == this),
+        _revisions_of(Definition, col(Definition.discipline_id) == this),
+        _revisions_of(DisciplineUse, col(DisciplineUse.discipline_id) == this),
+        _of_facts(Source, Definition.discipline_id, Definition.source_id),
+        _of_facts(Source, DisciplineUse.discipline_id, DisciplineUse.source_id),
+    )
+
+
+@cache
+def _source_revision() -> AnySelect:
+    return select(col(Source.revision)).where(col(Source.id) == bindparam("id"))
+
+
+_REVISIONS = {"aspect": _aspect_revision, "discipline": _discipline_revision,
+              "source": _source_revision}  # fmt: skip
+
+
+def revision_of(connection: Connection, kind: str, term_id: int) -> int:
+    """The latest revision of the rows the ``kind`` resource ``term_id`` shows: its own, its
+    aliases', its facts', and those of the disciplines and sources they name. Deleting a row
+    touches the rows it belonged to (app.store.changes), so the latest never goes back."""
+    value = fetch(connection, _REVISIONS[kind](), {"id": term_id})[0][0]
+    return int(value or 0)

@@ -1,75 +1,70 @@
-"""The dataset version: one number that every change to the data increments.
+"""The dataset version as readers see it: an epoch, a number every committed change bumps
+(:mod:`app.store.changes`), and when that change was committed.
 
-Read paths key their caches and ETags on it, so every write path must call
-:func:`bump_dataset_version` inside the transaction that changes the data: the bump then commits
-(or rolls back) with the change itself, and no reader can see new data under an old version.
+Read paths key their caches and ETags on it. Versions only grow within an epoch, and a reset
+draws a new epoch, so a version once seen is never taken for another.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 
-from app.store.models import DatasetMeta
-
-# Valid on SQLite (3.24+) and PostgreSQL alike; creates the single row on first use.
-_BUMP = text(
-    "INSERT INTO dataset_meta (id, version, created_at, updated_at) "
-    "VALUES (1, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) "
-    "ON CONFLICT (id) DO UPDATE SET version = dataset_meta.version + 1, "
-    "updated_at = CURRENT_TIMESTAMP "
-    "RETURNING version"
-)
-_READ = text("SELECT version FROM dataset_meta WHERE id = 1")
+_READ = text("SELECT epoch, version, updated_at FROM dataset_meta WHERE id = 1")
+_READ_SQLITE = "SELECT epoch, version, updated_at FROM dataset_meta WHERE id = 1"
 
 
-def bump_dataset_version(session: OrmSession | Connection) -> int:
-    """Increment the version in the caller's transaction and return the new value."""
-    if isinstance(session, OrmSession):
-        session.info.pop(_CHANGED, None)  # this bump covers what the session changed so far
-    return int(session.execute(_BUMP).scalar_one())
+@dataclass(frozen=True, slots=True)
+class DatasetVersion:
+    """Which state of the data a response shows; equal values mean the same data."""
+
+    epoch: str
+    number: int
+    changed_at: datetime | None = None  # when the change that made this version committed
+
+    @property
+    def label(self) -> str:
+        """What ETags and ``X-Dataset-Version`` carry: ``<number>`` within ``<epoch>``."""
+        return f"{self.number}.{self.epoch}" if self.epoch else str(self.number)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DatasetVersion):
+            return NotImplemented
+        return (self.epoch, self.number) == (other.epoch, other.number)
+
+    def __hash__(self) -> int:
+        return hash((self.epoch, self.number))
 
 
-# A safety net under the rule above: an ORM session that writes data and commits without
-# bumping gets its bump at commit, so no write path can leave caches serving stale responses.
-_CHANGED = "versus_data_changed"
+EMPTY = DatasetVersion("", 0)  # a database no change has been made to
 
 
-def _has_pending_changes(session: OrmSession) -> bool:
-    changed = (*session.new, *session.dirty, *session.deleted)
-    return any(not isinstance(instance, DatasetMeta) for instance in changed)
+def _from_row(row: tuple[object, object, object] | None) -> DatasetVersion:
+    if row is None:
+        return EMPTY
+    epoch, number, changed_at = row
+    if isinstance(changed_at, str):  # the sqlite3 driver returns text
+        changed_at = datetime.fromisoformat(changed_at)
+    if isinstance(changed_at, datetime):  # every timestamp stored is UTC; say so
+        changed_at = (
+            changed_at.replace(tzinfo=UTC)
+            if changed_at.tzinfo is None
+            else changed_at.astimezone(UTC)
+        )
+    return DatasetVersion(
+        str(epoch or ""), int(str(number)), changed_at if isinstance(changed_at, datetime) else None
+    )
 
 
-@event.listens_for(OrmSession, "before_flush")
-def _note_flushed_changes(session: OrmSession, _context: Any, _instances: Any) -> None:
-    if _has_pending_changes(session):
-        session.info[_CHANGED] = True
-
-
-@event.listens_for(OrmSession, "do_orm_execute")
-def _note_statement_changes(state: ORMExecuteState) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        state.session.info[_CHANGED] = True
-
-
-@event.listens_for(OrmSession, "before_commit")
-def _bump_if_changed(session: OrmSession) -> None:
-    # before_commit runs before the final flush, so changes still pending count too; a
-    # savepoint's commit is not the transaction's.
-    if session.in_nested_transaction():
-        return
-    if session.info.get(_CHANGED) or _has_pending_changes(session):
-        bump_dataset_version(session)
-
-
-def dataset_version(session: OrmSession | Connection) -> int:
-    """The current version; 0 for a database no change has been made to."""
-    return int(session.execute(_READ).scalar_one_or_none() or 0)
+def dataset_version(connection: Connection | OrmSession) -> DatasetVersion:
+    """The current version; :data:`EMPTY` for a database no change has been made to."""
+    row = connection.execute(_READ).first()
+    return _from_row(None if row is None else (row[0], row[1], row[2]))
 
 
 class VersionReader:
@@ -79,7 +74,8 @@ class VersionReader:
     to run on the event loop); elsewhere (PostgreSQL, or an in-memory test database that only
     the engine's own connection can see) it goes through the engine, off the event loop.
     Reading the current value on every request is what lets several workers, each with its own
-    caches, never serve a response older than the last committed change.
+    caches, never serve a response older than the last committed change. Errors (the database
+    is down) propagate: the pipeline answers them with a 503 problem.
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -89,14 +85,14 @@ class VersionReader:
         self._path = database if file_backed else None
         self._connection: sqlite3.Connection | None = None
         self._data_version: int | None = None
-        self._version = 0
+        self._version = EMPTY
 
     @property
     def blocks(self) -> bool:
         """Whether :meth:`read` waits on I/O long enough to belong in a worker thread."""
         return self._path is None
 
-    def read(self) -> int:
+    def read(self) -> DatasetVersion:
         if self._path is None:
             with self._engine.connect() as connection:
                 return dataset_version(connection)
@@ -107,13 +103,13 @@ class VersionReader:
             # version worth reading again.
             data_version = self._connection.execute("PRAGMA data_version").fetchone()[0]
             if data_version != self._data_version:
-                row = self._connection.execute(
-                    "SELECT version FROM dataset_meta WHERE id = 1"
-                ).fetchone()
-                self._version, self._data_version = (int(row[0]) if row else 0), data_version
-        except sqlite3.Error:
-            self.close()  # not migrated yet, or the file was replaced: reconnect next time
-            return 0
+                row = self._connection.execute(_READ_SQLITE).fetchone()
+                self._version, self._data_version = _from_row(row), data_version
+        except sqlite3.OperationalError as exc:
+            self.close()  # the file was replaced, or is being migrated: reconnect next time
+            if "no such table" in str(exc) or "no such column" in str(exc):
+                return EMPTY  # not migrated yet: there is no data to serve
+            raise
         return self._version
 
     def close(self) -> None:

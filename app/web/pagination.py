@@ -207,12 +207,11 @@ def decode_cursor(cursor: str, sort: Sort) -> list[Any]:
 
 
 def with_query(request: Request, updates: dict[str, str], drop: Sequence[str] = ()) -> str:
-    """The request's URL with some query parameters dropped or replaced (replacements last).
-
-    What ``request.url.remove_query_params(…).include_query_params(…)`` gives, from the
-    request's parsed query instead of parsing and encoding it twice more.
-    """
+    """A link to the request's path with some query parameters dropped or replaced
+    (replacements last): under ``VERSUS_PUBLIC_URL`` when it is set, else relative. Never
+    from the request's ``Host``, which any client can set."""
     removed = {*drop, *updates}
     kept = [(name, value) for name, value in request.query_params.multi_items()
             if name not in removed]  # fmt: skip
-    return str(request.url.replace(query=urlencode([*kept, *updates.items()])))
+    base = request.app.state.settings.public_url or ""
+    return f"{base}{request.url.path}?{urlencode([*kept, *updates.items()])}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import Depends, Query
 
@@ -44,15 +44,3 @@ TextFilter = Annotated[
         examples=["supply chain"],
     ),
 ]
-FormatParam = Annotated[
-    Literal["json", "csv", "text"] | None,
-    Query(
-        alias="format",
-        description="json (default), csv or text; overrides the Accept header.",
-        examples=["csv"],
-    ),
-]
-
-
-async def format_param(format_: FormatParam = None) -> None:
-    """Documents ``format`` on every read operation; app.web.formats.negotiate acts on it."""

@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.types import Scope
 
 from app.domain.errors import (
     BY_STATUS,
@@ -29,6 +30,7 @@ from app.domain.errors import (
 )
 
 PROBLEM_JSON = "application/problem+json"
+REQUEST_ID_STATE = "request_id"  # where the request id layer leaves it in scope["state"]
 
 logger = logging.getLogger("versus.errors")
 
@@ -50,19 +52,29 @@ class Problem(BaseModel):
     instance: str | None = Field(None, description="The request path the problem occurred on.")
 
 
-def problem_response(error: AppError, request: Request | None = None) -> Response:
+def render_problem(error: AppError, scope: Scope | None = None) -> Response:
+    """``error`` as an RFC 9457 document; with the request's ``scope``, its path is the
+    ``instance`` and its request id is ``request_id``."""
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + error.slug,
         "title": error.title,
         "status": error.status,
         "detail": error.detail,
     }
-    if request is not None:
-        body["instance"] = request.url.path
+    if scope is not None:
+        body["instance"] = scope.get("path", "")
+        request_id = scope.get("state", {}).get(REQUEST_ID_STATE)
+        if request_id:
+            body["request_id"] = request_id
     body.update(error.extensions)
+    headers = {**error.headers, "Cache-Control": "no-store"}
     return Response(
-        orjson.dumps(body), status_code=error.status, headers=error.headers, media_type=PROBLEM_JSON
+        orjson.dumps(body), status_code=error.status, headers=headers, media_type=PROBLEM_JSON
     )
+
+
+def problem_response(error: AppError, request: Request | None = None) -> Response:
+    return render_problem(error, None if request is None else request.scope)
 
 
 def _from_http_exception(exc: StarletteHTTPException, request: Request) -> AppError:
@@ -119,14 +131,7 @@ async def _handle_validation_error(request: Request, exc: Exception) -> Response
     return problem_response(error, request)
 
 
-async def _handle_unexpected(request: Request, exc: Exception) -> Response:
-    logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    error = AppError("The server failed to answer this request. The error has been logged.")
-    return problem_response(error, request)
-
-
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _handle_app_error)
     app.add_exception_handler(StarletteHTTPException, _handle_http_exception)
     app.add_exception_handler(RequestValidationError, _handle_validation_error)
-    app.add_exception_handler(Exception, _handle_unexpected)

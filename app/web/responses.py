@@ -1,32 +1,61 @@
-"""Building collection responses and documenting the formats every read endpoint offers."""
+"""Building responses: one answer in the negotiated format, and pages of collections."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from app.web.formats import Table, render
+from app.web.declare import PRIVATE
 from app.web.pagination import PageResult
+from app.web.pipeline.conditional import FORMAT_STATE, resource_etag
+from app.web.renderers import Renderer, Table, Views
 from app.web.schemas import Page
 
 TOTAL_COUNT_HEADER = "X-Total-Count"
 _PAGE = Page[Any]  # parametrised once: each Page[...] subscription builds a class lookup
 
-FORMAT_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {
-        "content": {
-            "text/csv": {"schema": {"type": "string"}, "example": "slug,name\r\nscope,Scope\r\n"},
-            "text/plain": {"schema": {"type": "string"}},
-        },
-        "description": "JSON by default; CSV or an aligned text table with ?format= or Accept.",
-    },
-    400: {"description": "A bad parameter: unknown name, bad cursor, or a filter naming nothing."},
-    406: {"description": "The Accept header lists no type this endpoint produces."},
-}
+
+def negotiated(request: Request) -> Renderer:
+    """The format the pipeline negotiated for this request, or negotiated here for a route
+    the pipeline did not label."""
+    found = request.scope.get("state", {}).get(FORMAT_STATE)
+    if isinstance(found, Renderer):
+        return found
+    views = getattr(request.scope.get("route"), "declaration", PRIVATE).views
+    formats = request.app.state.formats
+    renderer: Renderer = formats.negotiate(
+        request.query_params.get("format"), request.headers.get("accept", ""), views
+    )
+    return renderer
+
+
+def render(
+    request: Request,
+    model: BaseModel | Mapping[str, Any],
+    table: Table | Callable[[], Table] | None = None,
+    *,
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+    revision: int | None = None,
+) -> Response:
+    """``model`` in the negotiated format; pass ``table`` as a function when building it
+    costs something, so a JSON answer never builds it. ``revision``, for one resource, is the
+    latest revision of the rows it shows: its ETag comes from it.
+
+    ``model`` is a pydantic model, or a mapping already shaped as the JSON (plain values, in its
+    schema's key order, nothing orjson would write differently from pydantic, such as dates).
+    """
+    renderer = negotiated(request)
+    build = table if callable(table) or table is None else (lambda: table)
+    body = renderer.render(Views(model, build))
+    response = Response(body, status_code, headers, renderer.media_type)
+    if revision is not None:
+        response.headers["ETag"] = resource_etag(request.scope.get("state", {}), revision)
+    return response
 
 
 def page_response(

@@ -23,7 +23,7 @@ import sqlite3
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from rapidfuzz import process
@@ -34,6 +34,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.domain.errors import BadRequest
 from app.store.engines import reads_block
+from app.web.declare import DATASET_READ, Declaration, DeclaredRouter, declaration_of
 from app.web.resolve import plan
 
 # Parameters every GET operation accepts, whether or not it declares them.
@@ -50,12 +51,13 @@ def _query_names(dependant: Dependant) -> set[str]:
 class StrictQueryRoute(APIRoute):
     planned = False  # whether requests skip FastAPI's resolver (see app.web.resolve)
     # For a planned operation: request -> response, parameters checked, nothing caught; what
-    # app.web.direct calls when no middleware has anything to do with a request.
+    # the pipeline's dispatch (app.web.pipeline.dispatch) calls for a request it matched.
     direct: Callable[[Request], Coroutine[Any, Any, Response]] | None = None
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         returns = inspect.signature(endpoint).return_annotation
         self._returns_response = returns in ("Response", Response)
+        self.declaration: Declaration = declaration_of(endpoint)
         super().__init__(path, _with_connection(endpoint), **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -217,16 +219,20 @@ def _unknown_parameters(unknown: list[str], allowed: frozenset[str]) -> BadReque
     )
 
 
-def read_router(tag: str) -> APIRouter:
-    """A router for read endpoints under ``/v1``: strict query, ``format``, documented formats."""
-    # Imported here: app.web.params and responses build on this module's route class.
-    from app.web.params import format_param
-    from app.web.responses import FORMAT_RESPONSES
+READ_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "A bad parameter: unknown name, bad cursor, unknown format, or a "
+          "filter naming nothing."},
+    406: {"description": "The Accept header lists no type this operation produces."},
+}  # fmt: skip
 
-    return APIRouter(
+
+def read_router(tag: str) -> DeclaredRouter:
+    """A router for reads of the dataset under ``/v1``: public, cacheable, every tabular
+    format, unknown query parameters refused."""
+    return DeclaredRouter(
         prefix="/v1",
         tags=[tag],
         route_class=StrictQueryRoute,
-        dependencies=[Depends(format_param)],
-        responses=FORMAT_RESPONSES,
+        declaration=DATASET_READ,
+        responses=READ_RESPONSES,
     )

@@ -13,10 +13,17 @@ from starlette.responses import Response
 
 from app.store.lookup import ASPECTS, DISCIPLINES, SOURCES, require_filter, require_term
 from app.store.models import Aspect, AspectAlias, Description
-from app.store.queries import Fact, aliases_of, description_select, ids_param, to_aspect_description
+from app.store.queries import (
+    Fact,
+    aliases_of,
+    description_select,
+    ids_param,
+    revision_of,
+    to_aspect_description,
+)
 from app.store.sql import AnySelect, bytewise, contained_value, contains_param, fetch
 from app.web import schemas
-from app.web.formats import Table, render
+from app.web.declare import DATASET_RESOURCE
 from app.web.pagination import Sort, SortKey, paginate, sort_columns
 from app.web.params import (
     DisciplineFilter,
@@ -24,7 +31,8 @@ from app.web.params import (
     SourceFilter,
     TextFilter,
 )
-from app.web.responses import page_response
+from app.web.renderers import Table
+from app.web.responses import page_response, render
 from app.web.routing import read_router
 
 router = read_router("aspects")
@@ -82,7 +90,8 @@ def list_aspects(
 
 
 @router.get(
-    "/aspects/{key}",
+    declaration=DATASET_RESOURCE,
+    path="/aspects/{key}",
     response_model=schemas.Aspect,
     summary="One aspect, with every description",
     description="`key` is the slug, the name or an alias, in any case, with or without spaces, "
@@ -109,7 +118,8 @@ def get_aspect(
         text_columns = ("discipline.slug", "source.slug", "label", "text", "line_start")
         return Table(rows, text_columns=text_columns)
 
-    return render(request, aspect, table)
+    revision = revision_of(connection, "aspect", term.id)
+    return render(request, aspect, table, revision=revision)
 
 
 def _scope_binds(

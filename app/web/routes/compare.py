@@ -18,10 +18,10 @@ from app.store.models import Aspect, Description, Discipline
 from app.store.queries import description_select, ids_param, source_ref
 from app.store.sql import AnySelect, bytewise, fetch
 from app.web import schemas
-from app.web.formats import Table, render
 from app.web.pagination import Sort, SortKey, paginate, sort_columns
 from app.web.params import PageDep
-from app.web.responses import page_headers
+from app.web.renderers import Table
+from app.web.responses import page_headers, render
 from app.web.routing import read_router
 
 router = read_router("compare")

@@ -13,13 +13,21 @@ from starlette.responses import Response
 
 from app.store.lookup import DISCIPLINES, require_term
 from app.store.models import Definition, Discipline, DisciplineUse
-from app.store.queries import aliases_of, definition_select, to_definition, to_use, use_select
+from app.store.queries import (
+    aliases_of,
+    definition_select,
+    revision_of,
+    to_definition,
+    to_use,
+    use_select,
+)
 from app.store.sql import AnySelect, bytewise, contained_value, contains_param, fetch
 from app.web import schemas
-from app.web.formats import Table, render
+from app.web.declare import DATASET_RESOURCE
 from app.web.pagination import Sort, SortKey, paginate, sort_columns
 from app.web.params import PageDep, TextFilter
-from app.web.responses import page_response
+from app.web.renderers import Table
+from app.web.responses import page_response, render
 from app.web.routing import read_router
 
 router = read_router("disciplines")
@@ -62,7 +70,8 @@ def list_disciplines(
 
 
 @router.get(
-    "/disciplines/{key}",
+    declaration=DATASET_RESOURCE,
+    path="/disciplines/{key}",
     response_model=schemas.Discipline,
     summary="One discipline, with its definitions and uses",
     description="`key` is the slug, the name or an alias (`Production`, `operation management`), "
@@ -93,7 +102,8 @@ def get_discipline(
         text_columns = ("kind", "source.slug", "title", "text", "line_start")
         return Table(rows, text_columns=text_columns)
 
-    return render(request, discipline, table)
+    revision = revision_of(connection, "discipline", term.id)
+    return render(request, discipline, table, revision=revision)
 
 
 @cache

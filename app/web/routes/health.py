@@ -5,18 +5,18 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
-from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.domain.errors import ServiceUnavailable
 from app.store import migrate
+from app.web.declare import PRIVATE, DeclaredRouter
 from app.web.deps import EngineDep
 from app.web.problems import PROBLEM_JSON
 from app.web.routing import StrictQueryRoute
 
-router = APIRouter(tags=["health"], route_class=StrictQueryRoute)
+router = DeclaredRouter(tags=["health"], route_class=StrictQueryRoute, declaration=PRIVATE)
 logger = logging.getLogger("versus.health")
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import inspect
 
-from fastapi import APIRouter
 from pydantic import BaseModel
 
 from app.domain.errors import PROBLEM_BASE, PROBLEM_TYPES, NotFound
+from app.web.declare import PUBLIC, DeclaredRouter
 from app.web.routing import StrictQueryRoute
 
-router = APIRouter(tags=["meta"], route_class=StrictQueryRoute)
+router = DeclaredRouter(tags=["meta"], route_class=StrictQueryRoute, declaration=PUBLIC)
 
 
 class ProblemType(BaseModel):

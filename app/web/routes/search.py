@@ -14,8 +14,9 @@ from app.domain.snippets import SNIPPET_WORDS
 from app.store.search import parse_kinds, search
 from app.store.search_index import KINDS
 from app.web import schemas
-from app.web.formats import Table, render
-from app.web.responses import page_footer, page_headers
+from app.web.pagination import with_query
+from app.web.renderers import Table
+from app.web.responses import page_footer, page_headers, render
 from app.web.routing import read_router
 
 router = read_router("search")
@@ -152,7 +153,7 @@ def search_everything(
     result = search(connection, q, kinds=parse_kinds(kind), limit=limit, cursor=cursor)
     next_url = None
     if result.next_cursor is not None:
-        next_url = str(request.url.include_query_params(cursor=result.next_cursor))
+        next_url = with_query(request, {"cursor": result.next_cursor})
     # Shaped as SearchPage serialises (the hits are, see app.store.search): no model to build.
     page = {"query": q, "items": result.items, "total": result.total, "limit": limit,
             "next": next_url}  # fmt: skip

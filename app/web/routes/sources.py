@@ -14,13 +14,14 @@ from starlette.responses import Response
 
 from app.store.lookup import SOURCES, require_term
 from app.store.models import Source
-from app.store.queries import source_select
+from app.store.queries import revision_of, source_select
 from app.store.sql import AnySelect, bytewise, fetch
 from app.web import schemas
-from app.web.formats import Table, render
+from app.web.declare import DATASET_RESOURCE
 from app.web.pagination import Sort, SortKey, paginate, sort_columns
 from app.web.params import PageDep
-from app.web.responses import page_response
+from app.web.renderers import Table
+from app.web.responses import page_response, render
 from app.web.routing import read_router
 
 router = read_router("sources")
@@ -46,7 +47,8 @@ def list_sources(
 
 
 @router.get(
-    "/sources/{slug}",
+    declaration=DATASET_RESOURCE,
+    path="/sources/{slug}",
     response_model=schemas.Source,
     summary="One source, with its import report",
     description="The report lists the formats recognised, rows imported per entity, and every "
@@ -62,7 +64,8 @@ def get_source(
     (source,) = fetch(connection, _one_select(), {"id": term.id})
     model = to_source(source, with_report=True)
     skipped = (model.report or {}).get("skipped", [])
-    return render(request, model, Table(skipped, columns=("line_start", "line_end", "reason")))
+    table = Table(skipped, columns=("line_start", "line_end", "reason"))
+    return render(request, model, table, revision=revision_of(connection, "source", term.id))
 
 
 @cache
