@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import FastAPI
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import __version__
 from app.config import Settings, get_settings
@@ -67,6 +67,19 @@ class VersusApp(FastAPI):
 
     def build_middleware_stack(self) -> ASGIApp:
         return pipeline.build(self)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)  # lifespan, as FastAPI runs it
+            return
+        # Straight to the pipeline, as Starlette does: FastAPI's own __call__ first asks its
+        # OpenTelemetry hooks whether any provider is configured, reading the environment on
+        # every request, which costs more than a cached answer. Observers
+        # (app.web.pipeline.layers) are this service's hook for metrics and logs.
+        scope["app"] = self
+        if self.middleware_stack is None:
+            self.middleware_stack = self.build_middleware_stack()
+        await self.middleware_stack(scope, receive, send)
 
     def observe(self, observer: RequestObserver) -> None:
         """Tell ``observer`` of every request (before the app serves its first)."""

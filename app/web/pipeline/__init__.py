@@ -30,7 +30,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.web.pipeline.conditional import Conditional
 from app.web.pipeline.dispatch import Dispatch
-from app.web.pipeline.layers import ErrorBoundary, HeadAsGet, Observed, RequestId
+from app.web.pipeline.layers import CrossOrigin, ErrorBoundary, HeadAsGet, Observed, RequestId
 from app.web.pipeline.routes import RouteGuards
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def build(app: VersusApp) -> ASGIApp:
     for middleware in reversed(app.user_middleware):
         stack = middleware.cls(stack, *middleware.args, **middleware.kwargs)
     stack = HeadAsGet(stack)
-    stack = CORSMiddleware(stack, **cors)
+    stack = CrossOrigin(stack, CORSMiddleware(stack, **cors))
     stack = Observed(stack, app.state.observers)
     stack = RequestId(stack)
     if settings.trusted_proxies:

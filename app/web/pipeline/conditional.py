@@ -41,7 +41,7 @@ PUBLIC = b"public, max-age=0, must-revalidate"  # shared caches keep it, and rev
 PUBLIC_STATIC = b"public, max-age=300"  # the same for every version (problem types, entry)
 CREDENTIALED = b"private, no-cache"
 PRIVATE = b"private, no-store"
-VARY = b"Accept, Accept-Encoding"
+VARY = b"Accept, Accept-Encoding, Origin"
 VERSION_HEADER = b"x-dataset-version"
 # What inner layers and routes find in scope["state"].
 VERSION_STATE, FORMAT_STATE, GZIP_STATE = "versus.version", "versus.format", "versus.gzip"
@@ -287,6 +287,7 @@ class _Labeller:
         for name, value in validators:
             if name == b"vary":
                 headers.add_vary_header("Accept")
+                headers.add_vary_header("Origin")
             else:
                 headers[name.decode()] = value.decode("latin-1")
         if Conditional._fresh(self.asked, etag, self.version, self.revisioned):
@@ -306,6 +307,7 @@ def _with_cache_control(send: Send, policy: bytes) -> Send:
                 headers["Cache-Control"] = (
                     policy.decode() if message["status"] < 400 else "no-store"
                 )
+            headers.add_vary_header("Origin")
         await send(message)
 
     return labelled

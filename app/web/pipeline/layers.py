@@ -119,6 +119,24 @@ class Observed:
                 observer.observe(scope, status or 500, seconds, size)
 
 
+class CrossOrigin:
+    """CORS (Starlette's middleware) for requests that carry an ``Origin``; the others, which it
+    would pass through unchanged, skip it. Public answers say ``Vary: Origin`` themselves
+    (:mod:`app.web.pipeline.conditional`), so shared caches keep the two apart."""
+
+    def __init__(self, app: ASGIApp, cors: ASGIApp) -> None:
+        self.app = app
+        self.cors = cors
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for name, _value in scope["headers"]:
+                if name == b"origin":
+                    await self.cors(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
+
+
 class HeadAsGet:
     """A HEAD request answered as the GET it mirrors, without the body.
 
