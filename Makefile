@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+CLIENTS_ARGS ?=
 
-.PHONY: help install dev run test lint fmt lock clean bench-seed bench
+.PHONY: help install dev run test lint fmt lock clean bench-seed bench clients
 
 help:
 	@echo "make run     create .venv, install, migrate, seed if empty, serve on http://127.0.0.1:8000"
@@ -15,6 +16,7 @@ help:
 	@echo "make fmt     format the code"
 	@echo "make bench-seed  time the bundled import and a generated 100,000-row CSV"
 	@echo "make bench   HTTP load test: versus vs raw ASGI, naive FastAPI, Datasette (BENCH_ARGS=--help)"
+	@echo "make clients  type-check a generated TypeScript client, build a generated Python one (CLIENTS_ARGS=doc.json)"
 	@echo "make lock    regenerate constraints.txt from the newest allowed releases"
 
 $(BIN)/python:
@@ -57,6 +59,11 @@ bench-seed: install
 # Needs wrk: installed with apt-get when missing and running as root, else it says how.
 bench: install
 	$(BIN)/python -m bench.http $(BENCH_ARGS)
+
+# Needs node >= 18.17 and npm: fails, never skips, without them. CLIENTS_ARGS=doc.json checks that
+# document instead of the app's. See clients/README.md.
+clients: install
+	PYTHON="$(PYTHON)" clients/check.sh $(CLIENTS_ARGS)
 
 lock:
 	rm -rf .venv-lock
