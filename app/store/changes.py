@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import Delete, Insert, Table, Update, case, event, func, literal, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.pool import Pool
 
 from app.store.models import (
     Aspect,
@@ -231,6 +232,13 @@ def _finish_at_commit(session: OrmSession) -> None:
         return
     session.flush()
     finish_changes(session.connection())
+
+
+@event.listens_for(Pool, "checkin")
+def _forget_returned(_dbapi_connection: Any, record: Any) -> None:
+    # Connection.info lives with the pooled connection: whatever ended its transaction, a
+    # connection back in the pool carries no changes into its next checkout.
+    record.info.pop(_KEY, None)
 
 
 @event.listens_for(Engine, "commit")

@@ -45,6 +45,7 @@ VARY = b"Accept, Accept-Encoding, Origin"
 VERSION_HEADER = b"x-dataset-version"
 # What inner layers and routes find in scope["state"].
 VERSION_STATE, FORMAT_STATE, GZIP_STATE = "versus.version", "versus.format", "versus.gzip"
+_NEGOTIATED = 1024
 _VALIDATORS = (b"etag", b"cache-control", b"vary", VERSION_HEADER, b"last-modified")
 
 
@@ -134,8 +135,10 @@ class Conditional:
         self.max_entries = max_entries
         self.max_body_bytes = max_body_bytes
         self._cache: LRUCache[_Key, _Entry] = LRUCache(max_entries)
-        self._negotiated: LRUCache[tuple[str | None, str, tuple[str, ...]], Renderer]
-        self._negotiated = LRUCache(256)
+        self._blocks = reader.blocks
+        # Negotiated formats by (format, Accept, views): few distinct values in practice;
+        # forgotten all at once if clients send many.
+        self._negotiated: dict[tuple[str | None, str, tuple[str, ...]], Renderer] = {}
         self.hits = self.misses = 0  # for tests and, later, metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -150,18 +153,18 @@ class Conditional:
             await self.app(scope, receive, _with_cache_control(send, policy))
             return
         try:
-            version = await self._version()
+            reader = self.reader
+            version = await run_in_threadpool(reader.read) if self._blocks else reader.read()
             renderer = self._negotiate(scope, asked.accept, declared.views)
         except Exception as exc:
             await answer_error(exc, scope, receive, send)
             return
-        state = scope.setdefault("state", {})
-        state[VERSION_STATE], state[FORMAT_STATE], state[GZIP_STATE] = version, renderer, asked.gzip
         key: _Key = (scope["path"], scope.get("query_string", b""), renderer.name, asked.gzip)
         cacheable = public and declared.cacheable and self.max_entries > 0
         if cacheable:
             entry = self._cache.get(key)
-            if entry is not None and entry.version == version:
+            # The reader hands back the same object while nothing changed: `is` first.
+            if entry is not None and (entry.version is version or entry.version == version):
                 self.hits += 1
                 if self._fresh(asked, entry.etag, version, declared.revisioned):
                     await _send_not_modified(send, entry.headers)
@@ -174,6 +177,8 @@ class Conditional:
             await _send_not_modified(send, headers)
             return
         self.misses += 1
+        state = scope.setdefault("state", {})
+        state[VERSION_STATE], state[FORMAT_STATE], state[GZIP_STATE] = version, renderer, asked.gzip
         # A miss runs queries (on the event loop for SQLite). Yielding once first queues it
         # behind the requests already waiting, so a saturated worker serves them in turn.
         await asyncio.sleep(0)
@@ -185,10 +190,6 @@ class Conditional:
         finally:
             current_version.reset(token)
 
-    async def _version(self) -> DatasetVersion:
-        reader = self.reader
-        return await run_in_threadpool(reader.read) if reader.blocks else reader.read()
-
     def _negotiate(self, scope: Scope, accept: str, views: tuple[str, ...]) -> Renderer:
         query: bytes = scope.get("query_string", b"")
         asked = None
@@ -199,7 +200,10 @@ class Conditional:
         key = (asked, accept, views)
         found = self._negotiated.get(key)
         if found is None:
-            found = self._negotiated[key] = self.formats.negotiate(asked, accept, views)
+            found = self.formats.negotiate(asked, accept, views)
+            if len(self._negotiated) >= _NEGOTIATED:
+                self._negotiated.clear()
+            self._negotiated[key] = found
         return found
 
     @staticmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import re
@@ -31,33 +32,31 @@ class ErrorBoundary:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def watched(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
         try:
-            await self.app(scope, receive, watched)
+            await self.app(scope, receive, send)
         except Exception as exc:
-            if started:  # too late for another answer: the connection is closed
-                logger.error("error after the response started on %s", scope["path"], exc_info=exc)
-                return
             response = render_problem(as_app_error(exc, scope), scope)
             request_id = scope.get("state", {}).get(REQUEST_ID_STATE)
             if request_id:
                 response.headers["X-Request-ID"] = request_id
-            await self.decorate(response)(scope, receive, send)
+            try:
+                await self.decorate(response)(scope, receive, send)
+            except RuntimeError:  # the answer had started: the server closes the connection
+                logger.error("error after the response started on %s", scope["path"], exc_info=exc)
 
 
 class RequestId:
     """Keeps an incoming ``X-Request-ID`` (when it is a sane token), else makes one; puts it
-    in ``scope["state"]`` for logs and problem bodies, and echoes it in the response."""
+    in ``scope["state"]`` for logs and problem bodies, and echoes it in the response.
+
+    A made id is 24 hex digits: 12 drawn at random when the worker starts, then a counter, so
+    ids are unique across workers and restarts without a system call per request.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self._prefix = os.urandom(6).hex()
+        self._counter = itertools.count(1)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -69,7 +68,7 @@ class RequestId:
                 request_id = value
                 break
         if request_id is None:
-            request_id = os.urandom(12).hex().encode()
+            request_id = f"{self._prefix}{next(self._counter):012x}".encode()
         if "state" not in scope:
             scope["state"] = {}
         scope["state"][REQUEST_ID_STATE] = request_id.decode()

@@ -9,7 +9,6 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.domain.lru import LRUCache
 from app.web.declare import PRIVATE, Declaration
 from app.web.pipeline.problems import answer_error
 
@@ -45,15 +44,14 @@ class RouteGuards:
     def __init__(self, app: ASGIApp, routes: Iterable[BaseRoute]) -> None:
         self.app = app
         self.routes = flat_routes(routes)
-        self._matches: LRUCache[tuple[str, str], tuple[BaseRoute, dict[str, Any]] | None]
-        self._matches = LRUCache(_REMEMBERED_PATHS)
+        # Forgotten all at once when full: cheaper per request than keeping recency.
+        self._matches: dict[tuple[str, str], tuple[BaseRoute, dict[str, Any]] | None] = {}
 
     def _match(self, scope: Scope) -> tuple[BaseRoute, dict[str, Any]] | None:
         key = (scope["method"], scope["path"])
-        found = self._matches.get(key, _MISSING)
-        if found is not _MISSING:
-            return found
-        found = None
+        if key in self._matches:
+            return self._matches[key]
+        found: tuple[BaseRoute, dict[str, Any]] | None = None
         for route in self.routes:
             match, child = route.matches(scope)
             if match is Match.FULL:
@@ -62,6 +60,8 @@ class RouteGuards:
             if match is Match.PARTIAL:
                 break  # the router answers it (405 with Allow)
         if len(scope["path"]) <= _LONGEST_REMEMBERED_PATH and not scope.get("root_path"):
+            if len(self._matches) >= _REMEMBERED_PATHS:
+                self._matches.clear()
             self._matches[key] = found
         return found
 
@@ -82,6 +82,3 @@ class RouteGuards:
                         await answer_error(exc, scope, receive, send)
                         return
         await self.app(scope, receive, send)
-
-
-_MISSING: Any = object()
