@@ -17,8 +17,8 @@ from sqlmodel import col
 
 from app.domain.errors import BadRequest, NotFound
 from app.domain.names import slugify
-from app.store.memo import remembered
 from app.store.models import Aspect, AspectAlias, Discipline, DisciplineAlias, Source
+from app.store.remembered import remembered
 
 MAX_SUGGESTIONS = 5
 SUGGESTION_CUTOFF = 60

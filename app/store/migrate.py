@@ -14,7 +14,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 import migrations
 
@@ -50,3 +52,17 @@ def head_revision() -> str | None:
 
 def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
+
+
+class DatabaseUnreachable(Exception):
+    """The database did not answer; the message names the driver's error class."""
+
+
+def database_revision(engine: Engine) -> str | None:
+    """The migration the database is at, once it has answered a query."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            return current_revision(connection)
+    except SQLAlchemyError as exc:
+        raise DatabaseUnreachable(exc.__class__.__name__) from None

@@ -23,10 +23,10 @@ from sqlmodel import col, select
 from app.domain.errors import BadRequest
 from app.domain.snippets import make_snippet
 from app.domain.terms import Terms, parse_terms
-from app.store import queries
+from app.store.dialect import AnySelect, fetch
 from app.store.models import Aspect, Definition, Description, DisciplineUse, Faq
+from app.store.reads import common
 from app.store.search_index import INDEXED, KINDS, NAME, PG_VECTOR, ROWID_STRIDE, IndexedTable
-from app.store.sql import AnySelect, fetch
 
 _BM25_WEIGHTS = "2.0, 1.0"  # title, body
 _PG_RANK_NORMALISATION = 1  # divide by 1 + log(length): short, exact documents rank higher
@@ -228,7 +228,7 @@ def _bad_cursor(why: str) -> BadRequest:
 
 # --- objects and snippets --------------------------------------------------------------------
 
-_Loaded = dict[int, tuple[queries.Fact, list[str]]]  # id -> (object, texts a snippet may show)
+_Loaded = dict[int, tuple[common.Fact, list[str]]]  # id -> (object, texts a snippet may show)
 
 
 def _hits(
@@ -255,7 +255,7 @@ def _hits(
 
 
 def _load_aspects(connection: Connection, ids: list[int]) -> _Loaded:
-    aliases = queries.aliases_of(connection, Aspect, ids)
+    aliases = common.aliases_of(connection, Aspect, ids)
     rows = fetch(connection, _by_ids(Aspect), {"ids": ids})
     return {
         row.id: ({"slug": row.slug, "name": row.name}, [row.name, *aliases.get(row.id, [])])
@@ -265,37 +265,37 @@ def _load_aspects(connection: Connection, ids: list[int]) -> _Loaded:
 
 def _load_descriptions(connection: Connection, ids: list[int]) -> _Loaded:
     rows = fetch(connection, _by_ids(Description), {"ids": ids})
-    return {row.id: (queries.to_description(row), [row.text, row.label]) for row in rows}
+    return {row.id: (common.to_description(row), [row.text, row.label]) for row in rows}
 
 
 def _load_definitions(connection: Connection, ids: list[int]) -> _Loaded:
     rows = fetch(connection, _by_ids(Definition), {"ids": ids})
-    return {row.id: (queries.to_definition(row), [row.text]) for row in rows}
+    return {row.id: (common.to_definition(row), [row.text]) for row in rows}
 
 
 def _load_uses(connection: Connection, ids: list[int]) -> _Loaded:
     rows = fetch(connection, _by_ids(DisciplineUse), {"ids": ids})
-    return {row.id: (queries.to_use(row), [row.text, row.title]) for row in rows}
+    return {row.id: (common.to_use(row), [row.text, row.title]) for row in rows}
 
 
 def _load_faqs(connection: Connection, ids: list[int]) -> _Loaded:
     rows = fetch(connection, _by_ids(Faq), {"ids": ids})
-    return {row.id: (queries.to_faq(row), [row.question, row.answer]) for row in rows}
+    return {row.id: (common.to_faq(row), [row.question, row.answer]) for row in rows}
 
 
 @cache
 def _by_ids(table: Any) -> AnySelect:
     """The rows of ``table`` whose ids are bound as ``ids``, with what their objects need."""
     query = _SELECTS[table]()
-    return query.where(col(table.id).in_(queries.ids_param()))
+    return query.where(col(table.id).in_(common.ids_param()))
 
 
 _SELECTS: dict[Any, Callable[[], AnySelect]] = {
     Aspect: lambda: select(col(Aspect.id), col(Aspect.slug), col(Aspect.name)),
-    Description: queries.description_select,
-    Definition: queries.definition_select,
-    DisciplineUse: queries.use_select,
-    Faq: queries.faq_select,
+    Description: common.description_select,
+    Definition: common.definition_select,
+    DisciplineUse: common.use_select,
+    Faq: common.faq_select,
 }
 _LOADERS: dict[str, Callable[[Connection, list[int]], _Loaded]] = {
     "aspect": _load_aspects,

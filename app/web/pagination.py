@@ -1,13 +1,9 @@
-"""Keyset pagination: opaque cursors that cost the same on page 4,000 as on page 1.
+"""Pagination over HTTP: ``limit``, opaque cursors and ``offset``, and the next page's link.
 
 A cursor holds the sort name and the sort values of the last row a page showed; the next page
-asks for rows strictly after them in the sort order. Every sort ends with the row id, so the
-order is total: ties never repeat or skip a row. ``offset`` is accepted as well, for page-number
-interfaces, at the cost a plain OFFSET has.
-
-Queries come in with bound parameters for their values (``bindparam``), built once per shape
-by the routes; the page, count and cursor statements derived from them are built once too, so
-a request runs statements SQLAlchemy has already compiled instead of constructing new ones.
+asks for rows strictly after them (:mod:`app.store.keyset`), so page 4,000 costs what page 1
+does. ``offset`` is accepted as well, for page-number interfaces, at the cost a plain OFFSET
+has.
 """
 
 from __future__ import annotations
@@ -16,40 +12,22 @@ import base64
 import binascii
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import orjson
 from fastapi import Query, Request
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
 from sqlalchemy.engine import Connection
 
 from app.domain.errors import BadRequest
-from app.store.memo import remembered
-from app.store.sql import AnySelect, fetch
+from app.store.dialect import AnySelect
+from app.store.keyset import Sort, fetch_page
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 20
 MAX_OFFSET = 1_000_000
 # Query parameters that choose a page or a presentation, not which rows match.
 _NOT_FILTERS = frozenset({"cursor", "offset", "limit", "sort", "format", "include"})
-
-
-@dataclass(frozen=True)
-class SortKey:
-    """A column to order by; ``descending`` flips it."""
-
-    column: Any  # app.store.sql.SQLColumn; typed loosely so both Core and ORM columns compare
-    descending: bool = False
-
-
-@dataclass(frozen=True, eq=False)  # compared and hashed by identity: a key of built statements
-class Sort:
-    """A named order: the keys, ending with a unique column. Define each once, at import."""
-
-    name: str
-    keys: tuple[SortKey, ...]
 
 
 @dataclass(frozen=True)
@@ -103,85 +81,29 @@ def paginate(
     request: Request,
     binds: Mapping[str, Any] | None = None,
 ) -> PageResult:
-    """Run ``query`` for one page in ``sort`` order, with the total and the next page's URL.
+    """Run ``query`` for the page ``params`` ask for, with the total and the next page's URL.
 
-    ``query`` must be built once per shape (its values in ``binds``), not per request: the
-    statements derived from it are kept by identity. The total depends only on the path and
-    the filters, so it is counted once per dataset version: walking a list's pages does not
-    count it again on every page.
+    ``query`` must be built once per shape (its values in ``binds``), not per request (see
+    :mod:`app.store.keyset`). The total depends only on the path and the filters, so walking a
+    list's pages does not count it again on every page.
     """
-    values = dict(binds or {})
     filters = tuple(
         sorted((k, v) for k, v in request.query_params.multi_items() if k not in _NOT_FILTERS)
     )
-    count_key = ("count", request.url.path, filters)
-    total = remembered(
-        connection,
-        count_key,
-        lambda: int(fetch(connection, _count_statement(query), values)[0][0]),
-    )
-    values["_limit"] = params.limit + 1
-    if params.offset is not None:
-        values["_offset"] = params.offset
-        rows = fetch(connection, _page_statement(query, sort, "offset"), values)
-        next_params = {"offset": str(params.offset + params.limit)}
-    else:
-        mode: _Mode = "first"
-        if params.cursor is not None:
-            mode = "after"
-            for index, value in enumerate(decode_cursor(params.cursor, sort)):
-                values[f"_after{index}"] = value
-        rows = fetch(connection, _page_statement(query, sort, mode), values)
-        last = rows[min(len(rows), params.limit) - 1] if rows else None
-        next_params = {"cursor": encode_cursor(sort, _values(last, sort))} if last else {}
-    more = len(rows) > params.limit
-    next_url = with_query(request, next_params, drop=("cursor", "offset")) if more else None
-    return PageResult(rows[: params.limit], total, next_url)
+    after = decode_cursor(params.cursor, sort) if params.cursor is not None else None
+    page = fetch_page(
+        connection, query, sort, limit=params.limit, binds=binds or {},
+        count_key=(request.url.path, filters), after=after, offset=params.offset,
+    )  # fmt: skip
+    next_url = None
+    if page.more and params.offset is not None:
+        next_url = with_query(request, {"offset": str(params.offset + params.limit)}, _PAGING)
+    elif page.more and page.last is not None:
+        next_url = with_query(request, {"cursor": encode_cursor(sort, page.last)}, _PAGING)
+    return PageResult(page.rows, page.total, next_url)
 
 
-_Mode = Literal["first", "after", "offset"]
-_STATEMENTS = 4096  # route shapes, sorts and modes, with room to spare
-
-
-@lru_cache(maxsize=_STATEMENTS)
-def _count_statement(query: AnySelect) -> AnySelect:
-    return select(func.count()).select_from(query.order_by(None).subquery())
-
-
-@lru_cache(maxsize=_STATEMENTS)
-def _page_statement(query: AnySelect, sort: Sort, mode: _Mode) -> AnySelect:
-    ordered = query.order_by(*(_order(key) for key in sort.keys))
-    if mode == "after":
-        ordered = ordered.where(_after(sort))
-    if mode == "offset":
-        ordered = ordered.offset(bindparam("_offset"))
-    return ordered.limit(bindparam("_limit"))
-
-
-def _order(key: SortKey) -> ColumnElement[Any]:
-    ordered: ColumnElement[Any] = key.column.desc() if key.descending else key.column.asc()
-    return ordered
-
-
-def _values(row: Any, sort: Sort) -> list[Any]:
-    return [getattr(row, f"sort_key{index}") for index in range(len(sort.keys))]
-
-
-def sort_columns(sort: Sort) -> list[ColumnElement[Any]]:
-    """The sort columns to add to a query, labelled so a page's last row yields the cursor."""
-    return [key.column.label(f"sort_key{index}") for index, key in enumerate(sort.keys)]
-
-
-def _after(sort: Sort) -> ColumnElement[bool]:
-    # (a, b, c) after (x, y, z): a > x, or a = x and b > y, or … — per key direction; the
-    # cursor's values are bound as _after0, _after1, …
-    values: list[Any] = [bindparam(f"_after{index}") for index in range(len(sort.keys))]
-    clauses = []
-    for index, key in enumerate(sort.keys):
-        equal = [k.column == values[i] for i, k in enumerate(sort.keys[:index])]
-        beyond = key.column < values[index] if key.descending else key.column > values[index]
-        clauses.append(and_(*equal, beyond))
-    return or_(*clauses)
+_PAGING = ("cursor", "offset")
 
 
 def encode_cursor(sort: Sort, values: Sequence[Any]) -> str:

@@ -30,7 +30,14 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.web.pipeline.conditional import Conditional
 from app.web.pipeline.dispatch import Dispatch
-from app.web.pipeline.layers import CrossOrigin, ErrorBoundary, HeadAsGet, Observed, RequestId
+from app.web.pipeline.layers import (
+    Compression,
+    CrossOrigin,
+    ErrorBoundary,
+    HeadAsGet,
+    Observed,
+    RequestId,
+)
 from app.web.pipeline.routes import RouteGuards
 
 if TYPE_CHECKING:
@@ -53,7 +60,7 @@ def build(app: VersusApp) -> ASGIApp:
         "expose_headers": list(EXPOSED_HEADERS),
     }
     stack: ASGIApp = Dispatch(app.router, handlers)
-    stack = GZipMiddleware(stack, minimum_size=GZIP_MINIMUM_BYTES)
+    stack = Compression(stack, GZipMiddleware(stack, minimum_size=GZIP_MINIMUM_BYTES))
     app.conditional = Conditional(
         stack,
         app.state.version_reader,

@@ -30,8 +30,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.domain.lru import LRUCache
-from app.store.memo import current_version
+from app.domain.recency import LRUCache
+from app.store.remembered import current_version
 from app.store.versions import DatasetVersion, VersionReader
 from app.web.pipeline.problems import answer_error
 from app.web.pipeline.routes import declaration
@@ -290,8 +290,7 @@ class _Labeller:
         )
         for name, value in validators:
             if name == b"vary":
-                headers.add_vary_header("Accept")
-                headers.add_vary_header("Origin")
+                headers["Vary"] = _vary(headers.get("vary"))
             else:
                 headers[name.decode()] = value.decode("latin-1")
         if Conditional._fresh(self.asked, etag, self.version, self.revisioned):
@@ -301,6 +300,16 @@ class _Labeller:
         # Outer layers add their headers to this message in place: keep the list as it is now.
         self.start = list(message["headers"])
         await self._send(message)
+
+
+def _vary(present: str | None) -> str:
+    """``Vary`` with what every answer of the dataset varies on added to what it says."""
+    if not present:
+        return VARY.decode()
+    names = [name.strip() for name in present.split(",")]
+    lowered = {name.lower() for name in names}
+    names += [name for name in VARY.decode().split(", ") if name.lower() not in lowered]
+    return ", ".join(names)
 
 
 def _with_cache_control(send: Send, policy: bytes) -> Send:

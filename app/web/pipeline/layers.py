@@ -136,6 +136,24 @@ class CrossOrigin:
         await self.app(scope, receive, send)
 
 
+class Compression:
+    """gzip (Starlette's middleware) for requests that accept it; the others skip it, since it
+    would only buffer their answer to add ``Vary: Accept-Encoding`` (answers of the dataset say
+    that themselves, see :mod:`app.web.pipeline.conditional`)."""
+
+    def __init__(self, app: ASGIApp, gzip: ASGIApp) -> None:
+        self.app = app
+        self.gzip = gzip
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for name, value in scope["headers"]:
+                if name == b"accept-encoding" and b"gzip" in value.lower():
+                    await self.gzip(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
+
+
 class HeadAsGet:
     """A HEAD request answered as the GET it mirrors, without the body.
 

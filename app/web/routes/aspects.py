@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import Path, Query, Request
-from sqlalchemy import ColumnElement, bindparam, exists, or_, select
 from sqlalchemy.engine import Connection
-from sqlmodel import col
 from starlette.responses import Response
 
-from app.store.lookup import ASPECTS, DISCIPLINES, SOURCES, require_filter, require_term
-from app.store.models import Aspect, AspectAlias, Description
-from app.store.queries import (
-    Fact,
-    aliases_of,
-    description_select,
-    ids_param,
-    revision_of,
-    to_aspect_description,
+from app.store.dialect import contained_value
+from app.store.lookup import ASPECTS, require_term
+from app.store.reads.aspects import (
+    SORTS,
+    descriptions_of,
+    list_select,
+    scope_binds,
 )
-from app.store.sql import AnySelect, bytewise, contained_value, contains_param, fetch
+from app.store.reads.common import (
+    aspect_aliases,
+    revision_of,
+)
 from app.web import schemas
 from app.web.declare import DATASET_RESOURCE
-from app.web.pagination import Sort, SortKey, paginate, sort_columns
+from app.web.pagination import paginate
 from app.web.params import (
     DisciplineFilter,
     PageDep,
@@ -37,15 +35,6 @@ from app.web.routing import read_router
 
 router = read_router("aspects")
 
-SORTS = {
-    name: Sort(name, (SortKey(column, descending), SortKey(col(Aspect.id), descending)))
-    for name, column, descending in (
-        ("slug", bytewise(col(Aspect.slug)), False),
-        ("-slug", bytewise(col(Aspect.slug)), True),
-        ("name", bytewise(col(Aspect.name)), False),
-        ("-name", bytewise(col(Aspect.name)), True),
-    )
-}
 AspectSort = Literal["slug", "-slug", "name", "-name"]
 TEXT_COLUMNS = ("slug", "name", "aliases")
 
@@ -70,14 +59,14 @@ def list_aspects(
         Query(description="`descriptions` embeds each aspect's descriptions."),
     ] = None,
 ) -> Response:
-    binds = _scope_binds(connection, discipline, source)
+    binds = scope_binds(connection, discipline, source)
     if q:
         binds["q"] = contained_value(q)
-    query = _list_select(SORTS[sort], "discipline_id" in binds, "source_id" in binds, bool(q))
+    query = list_select(SORTS[sort], "discipline_id" in binds, "source_id" in binds, bool(q))
     result = paginate(connection, query, SORTS[sort], page, request, binds)
     ids = [row.id for row in result.rows]
-    aliases = aliases_of(connection, Aspect, ids)
-    embedded = _descriptions_of(connection, ids, binds) if include else {}
+    aliases = aspect_aliases(connection, ids)
+    embedded = descriptions_of(connection, ids, binds) if include else {}
     # Shaped as schemas.Aspect serialises: "descriptions" only when asked for.
     items = [
         {"slug": row.slug, "name": row.name, "aliases": aliases.get(row.id, [])}
@@ -105,11 +94,11 @@ def get_aspect(
     key: Annotated[str, Path(max_length=300, examples=["kpis", "Scope"])],
 ) -> Response:
     term = require_term(connection, ASPECTS, key)
-    descriptions = _descriptions_of(connection, [term.id], {})[term.id]
+    descriptions = descriptions_of(connection, [term.id], {})[term.id]
     aspect = schemas.Aspect(
         slug=term.slug,
         name=term.name,
-        aliases=aliases_of(connection, Aspect, [term.id]).get(term.id, []),
+        aliases=aspect_aliases(connection, [term.id]).get(term.id, []),
         descriptions=descriptions,
     )
 
@@ -120,78 +109,3 @@ def get_aspect(
 
     revision = revision_of(connection, "aspect", term.id)
     return render(request, aspect, table, revision=revision)
-
-
-def _scope_binds(
-    connection: Connection, discipline: str | None, source: str | None
-) -> dict[str, Any]:
-    """The ids the discipline and source filters name, as the statements' bound parameters."""
-    binds: dict[str, Any] = {}
-    if discipline is not None:
-        binds["discipline_id"] = require_filter(
-            connection, DISCIPLINES, "discipline", discipline
-        ).id
-    if source is not None:
-        binds["source_id"] = require_filter(connection, SOURCES, "source", source).id
-    return binds
-
-
-def _scope(discipline: bool, source: bool) -> list[ColumnElement[bool]]:
-    """Conditions on descriptions that the discipline and source filters impose."""
-    conditions = []
-    if discipline:
-        conditions.append(col(Description.discipline_id) == bindparam("discipline_id"))
-    if source:
-        conditions.append(col(Description.source_id) == bindparam("source_id"))
-    return conditions
-
-
-@cache
-def _list_select(sort: Sort, discipline: bool, source: bool, text: bool) -> AnySelect:
-    query = select(col(Aspect.id), col(Aspect.slug), col(Aspect.name), *sort_columns(sort))
-    scope = _scope(discipline, source)
-    if scope:
-        query = query.where(exists().where(col(Description.aspect_id) == col(Aspect.id), *scope))
-    if text:
-        query = query.where(_matches())
-    return query
-
-
-def _matches() -> ColumnElement[bool]:
-    return or_(
-        contains_param(col(Aspect.name), "q"),
-        exists().where(
-            col(AspectAlias.aspect_id) == col(Aspect.id),
-            contains_param(col(AspectAlias.alias), "q"),
-        ),
-        exists().where(
-            col(Description.aspect_id) == col(Aspect.id),
-            or_(
-                contains_param(col(Description.text), "q"),
-                contains_param(col(Description.label), "q"),
-            ),
-        ),
-    )
-
-
-def _descriptions_of(
-    connection: Connection, aspect_ids: list[int], binds: dict[str, Any]
-) -> dict[int, list[Fact]]:
-    """Aspect id → its descriptions, within the discipline and source filters in ``binds``."""
-    query = _descriptions_select("discipline_id" in binds, "source_id" in binds)
-    values: dict[str, Any] = {"ids": aspect_ids}
-    values |= {name: binds[name] for name in ("discipline_id", "source_id") if name in binds}
-    found: dict[int, list[Fact]] = {aspect_id: [] for aspect_id in aspect_ids}
-    for row in fetch(connection, query, values):
-        found[row.aspect_id].append(to_aspect_description(row))
-    return found
-
-
-@cache
-def _descriptions_select(discipline: bool, source: bool) -> AnySelect:
-    query: AnySelect = description_select().where(
-        col(Description.aspect_id).in_(ids_param()), *_scope(discipline, source)
-    )
-    return query.order_by(
-        col(Description.source_id), col(Description.position), col(Description.id)
-    )

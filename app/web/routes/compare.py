@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 from typing import Annotated, Any
 
 from fastapi import Query, Request
-from sqlalchemy import bindparam, distinct, func, select
 from sqlalchemy.engine import Connection
-from sqlmodel import col
 from starlette.responses import Response
 
 from app.domain.errors import BadRequest
+from app.store.dialect import fetch
 from app.store.lookup import ASPECTS, DISCIPLINES, Term, require_filter, require_term
-from app.store.models import Aspect, Description, Discipline
-from app.store.queries import description_select, ids_param, source_ref
-from app.store.sql import AnySelect, bytewise, fetch
+from app.store.reads.common import source_ref
+from app.store.reads.compare import ASPECT_SORT, described_select, rows_select, shared_select
 from app.web import schemas
-from app.web.pagination import Sort, SortKey, paginate, sort_columns
+from app.web.pagination import paginate
 from app.web.params import PageDep
 from app.web.renderers import Table
 from app.web.responses import page_headers, render
@@ -26,7 +23,6 @@ from app.web.routing import read_router
 
 router = read_router("compare")
 
-ASPECT_SORT = Sort("slug", (SortKey(bytewise(col(Aspect.slug))), SortKey(col(Aspect.id))))
 MAX_DISCIPLINES = 20
 
 
@@ -84,7 +80,7 @@ def _one_aspect(
     request: Request, connection: Connection, aspect: Term, chosen: list[Term]
 ) -> Response:
     if not chosen:
-        described = fetch(connection, _described_select(), {"aspect_id": aspect.id})
+        described = fetch(connection, described_select(), {"aspect_id": aspect.id})
         chosen = [Term(row.id, row.slug, row.name) for row in described]
     rows = _rows(connection, [aspect.id], chosen)[aspect.id]
     model = schemas.Comparison(
@@ -100,7 +96,7 @@ def _shared_aspects(
 ) -> Response:
     ids = [term.id for term in chosen]
     binds = {"disciplines": ids, "n": len(ids)}
-    result = paginate(connection, _shared_select(), ASPECT_SORT, page, request, binds)
+    result = paginate(connection, shared_select(), ASPECT_SORT, page, request, binds)
     by_aspect = _rows(connection, [row.id for row in result.rows], chosen)
     items = [
         schemas.AspectComparison(
@@ -127,7 +123,7 @@ def _rows(
     slugs = {term.id: term.slug for term in chosen}
     grouped: dict[tuple[int, int], dict[str, Any]] = {}
     binds = {"ids": list(aspect_ids), "disciplines": list(slugs)}
-    for row in fetch(connection, _rows_select(), binds):
+    for row in fetch(connection, rows_select(), binds):
         entry = grouped.setdefault(
             (row.aspect_id, row.source_id),
             {"source": source_ref(row), "label": row.label,
@@ -150,38 +146,3 @@ def _table(groups: list[tuple[str, list[schemas.CompareRow]]], chosen: list[Term
     ]
     columns = ["aspect", "source", "label", *(term.slug for term in chosen)]
     return Table(rows, columns=columns)
-
-
-@cache
-def _described_select() -> AnySelect:
-    """The disciplines an aspect is described for, by slug."""
-    described = select(col(Description.discipline_id)).where(
-        col(Description.aspect_id) == bindparam("aspect_id")
-    )
-    return (
-        select(col(Discipline.id), col(Discipline.slug), col(Discipline.name))
-        .where(col(Discipline.id).in_(described))
-        .order_by(bytewise(col(Discipline.slug)))
-    )
-
-
-@cache
-def _shared_select() -> AnySelect:
-    """Aspects described for every one of the ``n`` ``disciplines``."""
-    shared = (
-        select(col(Description.aspect_id))
-        .where(col(Description.discipline_id).in_(ids_param("disciplines")))
-        .group_by(col(Description.aspect_id))
-        .having(func.count(distinct(col(Description.discipline_id))) == bindparam("n"))
-    )
-    query = select(col(Aspect.id), col(Aspect.slug), col(Aspect.name), *sort_columns(ASPECT_SORT))
-    return query.where(col(Aspect.id).in_(shared))
-
-
-@cache
-def _rows_select() -> AnySelect:
-    query = description_select(col(Description.discipline_id), col(Description.source_id)).where(
-        col(Description.aspect_id).in_(ids_param()),
-        col(Description.discipline_id).in_(ids_param("disciplines")),
-    )
-    return query.order_by(col(Description.source_id), col(Description.id))

@@ -2,45 +2,30 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Annotated, Literal
 
 from fastapi import Path, Query, Request
-from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
-from sqlmodel import col
 from starlette.responses import Response
 
+from app.store.dialect import contained_value, fetch
 from app.store.lookup import DISCIPLINES, require_term
-from app.store.models import Definition, Discipline, DisciplineUse
-from app.store.queries import (
-    aliases_of,
-    definition_select,
+from app.store.reads.common import (
+    discipline_aliases,
     revision_of,
     to_definition,
     to_use,
-    use_select,
 )
-from app.store.sql import AnySelect, bytewise, contained_value, contains_param, fetch
+from app.store.reads.disciplines import SORTS, definitions_select, list_select, uses_select
 from app.web import schemas
 from app.web.declare import DATASET_RESOURCE
-from app.web.pagination import Sort, SortKey, paginate, sort_columns
+from app.web.pagination import paginate
 from app.web.params import PageDep, TextFilter
 from app.web.renderers import Table
 from app.web.responses import page_response, render
 from app.web.routing import read_router
 
 router = read_router("disciplines")
-
-SORTS = {
-    name: Sort(name, (SortKey(column, descending), SortKey(col(Discipline.id), descending)))
-    for name, column, descending in (
-        ("slug", bytewise(col(Discipline.slug)), False),
-        ("-slug", bytewise(col(Discipline.slug)), True),
-        ("name", bytewise(col(Discipline.name)), False),
-        ("-name", bytewise(col(Discipline.name)), True),
-    )
-}
 
 
 @router.get(
@@ -59,9 +44,9 @@ def list_disciplines(
 ) -> Response:
     binds = {"q": contained_value(q)} if q else {}
     result = paginate(
-        connection, _list_select(SORTS[sort], bool(q)), SORTS[sort], page, request, binds
+        connection, list_select(SORTS[sort], bool(q)), SORTS[sort], page, request, binds
     )
-    aliases = aliases_of(connection, Discipline, [row.id for row in result.rows])
+    aliases = discipline_aliases(connection, [row.id for row in result.rows])
     items = [
         schemas.Discipline(slug=row.slug, name=row.name, aliases=aliases.get(row.id, []))
         for row in result.rows
@@ -84,12 +69,12 @@ def get_discipline(
     key: Annotated[str, Path(max_length=300, examples=["operations-management", "Production"])],
 ) -> Response:
     term = require_term(connection, DISCIPLINES, key)
-    definitions = fetch(connection, _definitions_select(), {"discipline_id": term.id})
-    uses = fetch(connection, _uses_select(), {"discipline_id": term.id})
+    definitions = fetch(connection, definitions_select(), {"discipline_id": term.id})
+    uses = fetch(connection, uses_select(), {"discipline_id": term.id})
     discipline = schemas.Discipline(
         slug=term.slug,
         name=term.name,
-        aliases=aliases_of(connection, Discipline, [term.id]).get(term.id, []),
+        aliases=discipline_aliases(connection, [term.id]).get(term.id, []),
         definitions=[to_definition(row) for row in definitions],
         uses=[to_use(row) for row in uses],
     )
@@ -104,29 +89,3 @@ def get_discipline(
 
     revision = revision_of(connection, "discipline", term.id)
     return render(request, discipline, table, revision=revision)
-
-
-@cache
-def _list_select(sort: Sort, text: bool) -> AnySelect:
-    query = select(
-        col(Discipline.id), col(Discipline.slug), col(Discipline.name), *sort_columns(sort)
-    )
-    return query.where(contains_param(col(Discipline.name), "q")) if text else query
-
-
-@cache
-def _definitions_select() -> AnySelect:
-    return (
-        definition_select()
-        .where(col(Definition.discipline_id) == bindparam("discipline_id"))
-        .order_by(col(Definition.source_id), col(Definition.position))
-    )
-
-
-@cache
-def _uses_select() -> AnySelect:
-    return (
-        use_select()
-        .where(col(DisciplineUse.discipline_id) == bindparam("discipline_id"))
-        .order_by(col(DisciplineUse.source_id), col(DisciplineUse.position))
-    )

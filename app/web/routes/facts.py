@@ -2,33 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cache
 from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request
-from sqlalchemy import ColumnElement, bindparam, or_
 from sqlalchemy.engine import Connection
-from sqlmodel import col
 from starlette.responses import Response
 
-from app.store.lookup import ASPECTS, DISCIPLINES, SOURCES, require_filter
-from app.store.models import Definition, Description, DisciplineUse, Faq
-from app.store.queries import (
-    Fact,
-    definition_select,
-    description_select,
-    faq_select,
-    to_definition,
-    to_description,
-    to_faq,
-    to_use,
-    use_select,
+from app.store.dialect import contained_value
+from app.store.lookup import require_filter
+from app.store.reads.facts import (
+    DEFINITIONS,
+    DESCRIPTIONS,
+    FAQS,
+    KEY_FILTERS,
+    USES,
+    Facts,
+    list_select,
 )
-from app.store.sql import AnySelect, contained_value, contains_param
 from app.web import schemas
-from app.web.pagination import PageParams, Sort, SortKey, paginate, sort_columns
+from app.web.pagination import PageParams, paginate
 from app.web.params import (
     AspectFilter,
     DisciplineFilter,
@@ -47,78 +39,27 @@ IdSort = Annotated[
 ]
 
 
-def _sorts(table: Any) -> dict[str, Sort]:
-    return {
-        "id": Sort("id", (SortKey(col(table.id)),)),
-        "-id": Sort("-id", (SortKey(col(table.id), descending=True),)),
-    }
-
-
-@dataclass(frozen=True, eq=False)
-class _Facts:
-    """How one kind of fact is listed: its table, query, response item and text columns."""
-
-    table: Any
-    select: Callable[[], AnySelect]
-    to_item: Callable[[Any], Fact]
-    text_columns: tuple[str, ...]
-    searched: tuple[str, ...] = ()  # the columns `q` looks in
-    sorts: dict[str, Sort] = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "sorts", _sorts(self.table))
-
-
-DESCRIPTIONS = _Facts(
-    Description, description_select, to_description,
-    ("aspect.slug", "discipline.slug", "source.slug", "text"), ("text", "label"),
-)  # fmt: skip
-DEFINITIONS = _Facts(
-    Definition, definition_select, to_definition, ("discipline.slug", "source.slug", "text")
-)
-USES = _Facts(DisciplineUse, use_select, to_use, ("discipline.slug", "title", "text"))
-FAQS = _Facts(Faq, faq_select, to_faq, ("question", "answer"), ("question", "answer"))
-# Filters a request can give, as the bound parameters their values go to.
-_KEY_FILTERS = (
-    ("aspect", "aspect_id", ASPECTS),
-    ("discipline", "discipline_id", DISCIPLINES),
-    ("source", "source_id", SOURCES),
-)
-
-
 def _respond(
     request: Request,
     connection: Connection,
     page: PageParams,
-    facts: _Facts,
+    facts: Facts,
     sort: str,
     q: str | None = None,
     **keys: str | None,
 ) -> Response:
     """A page of ``facts``, filtered by text and by the keys of an aspect, discipline, source."""
     binds: dict[str, Any] = {}
-    for name, param, vocabulary in _KEY_FILTERS:
+    for name, param, vocabulary in KEY_FILTERS:
         if keys.get(name) is not None:
             binds[param] = require_filter(connection, vocabulary, name, str(keys[name])).id
     if q:
         binds["q"] = contained_value(q)
     order = facts.sorts[sort]
-    query = _list_select(facts, order, tuple(sorted(binds)))
+    query = list_select(facts, order, tuple(sorted(binds)))
     result = paginate(connection, query, order, page, request, binds)
     items = [facts.to_item(row) for row in result.rows]
     return page_response(request, result, items, page.limit, text_columns=facts.text_columns)
-
-
-@cache
-def _list_select(facts: _Facts, order: Sort, filters: tuple[str, ...]) -> AnySelect:
-    conditions: list[ColumnElement[bool]] = []
-    for name in filters:
-        if name == "q":
-            columns = (col(getattr(facts.table, field)) for field in facts.searched)
-            conditions.append(or_(*(contains_param(column, "q") for column in columns)))
-        else:
-            conditions.append(col(getattr(facts.table, name)) == bindparam(name))
-    return facts.select().where(*conditions).add_columns(*sort_columns(order))
 
 
 @router.get(

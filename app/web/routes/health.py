@@ -6,8 +6,6 @@ import logging
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from app.domain.errors import ServiceUnavailable
 from app.store import migrate
@@ -50,11 +48,9 @@ def readyz(engine: EngineDep) -> Readiness:
     """Answers 200 when the database answers and its schema is at the newest migration, else 503."""
     head = migrate.head_revision()
     try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-            current = migrate.current_revision(connection)
-    except SQLAlchemyError as exc:
-        logger.warning("readiness check failed: %s", exc.__class__.__name__)
+        current = migrate.database_revision(engine)
+    except migrate.DatabaseUnreachable as exc:
+        logger.warning("readiness check failed: %s", exc)
         raise ServiceUnavailable(
             "The database does not answer. Check VERSUS_DATABASE_URL and that the server is up.",
             database="unreachable",

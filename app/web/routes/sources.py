@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from datetime import UTC
-from functools import cache
 from typing import Annotated, Any, Literal
 
 from fastapi import Path, Query, Request
-from sqlalchemy import bindparam
 from sqlalchemy.engine import Connection
-from sqlmodel import col
 from starlette.responses import Response
 
+from app.store.dialect import fetch
 from app.store.lookup import SOURCES, require_term
-from app.store.models import Source
-from app.store.queries import revision_of, source_select
-from app.store.sql import AnySelect, bytewise, fetch
+from app.store.reads.common import revision_of
+from app.store.reads.sources import SORTS, list_select, one_select
 from app.web import schemas
 from app.web.declare import DATASET_RESOURCE
-from app.web.pagination import Sort, SortKey, paginate, sort_columns
+from app.web.pagination import paginate
 from app.web.params import PageDep
 from app.web.renderers import Table
 from app.web.responses import page_response, render
@@ -26,11 +23,6 @@ from app.web.routing import read_router
 
 router = read_router("sources")
 
-SORTS = {
-    name: Sort(name, (SortKey(bytewise(col(Source.slug)), descending), SortKey(col(Source.id),
-                                                                             descending)))
-    for name, descending in (("slug", False), ("-slug", True))
-}  # fmt: skip
 TEXT_COLUMNS = ("slug", "title", "file", "formats", "imported_at")
 
 
@@ -41,7 +33,7 @@ def list_sources(
     page: PageDep,
     sort: Annotated[Literal["slug", "-slug"], Query(description="Order.")] = "slug",
 ) -> Response:
-    result = paginate(connection, _list_select(SORTS[sort]), SORTS[sort], page, request)
+    result = paginate(connection, list_select(SORTS[sort]), SORTS[sort], page, request)
     items = [to_source(row) for row in result.rows]
     return page_response(request, result, items, page.limit, text_columns=TEXT_COLUMNS)
 
@@ -61,21 +53,11 @@ def get_source(
     slug: Annotated[str, Path(max_length=300, examples=["structured-comparison"])],
 ) -> Response:
     term = require_term(connection, SOURCES, slug)
-    (source,) = fetch(connection, _one_select(), {"id": term.id})
+    (source,) = fetch(connection, one_select(), {"id": term.id})
     model = to_source(source, with_report=True)
     skipped = (model.report or {}).get("skipped", [])
     table = Table(skipped, columns=("line_start", "line_end", "reason"))
     return render(request, model, table, revision=revision_of(connection, "source", term.id))
-
-
-@cache
-def _list_select(sort: Sort) -> AnySelect:
-    return source_select(*sort_columns(sort))
-
-
-@cache
-def _one_select() -> AnySelect:
-    return source_select().where(col(Source.id) == bindparam("id"))
 
 
 def to_source(source: Any, *, with_report: bool = False) -> schemas.Source:

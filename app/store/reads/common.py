@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, func, select, union_all
 from sqlalchemy.engine import Connection
 from sqlmodel import col
 
+from app.store.dialect import AnySelect, SQLColumn, fetch
 from app.store.models import (
     Aspect,
     AspectAlias,
@@ -24,7 +25,6 @@ from app.store.models import (
     Faq,
     Source,
 )
-from app.store.sql import AnySelect, SQLColumn, fetch
 
 _SOURCE_COLUMNS: tuple[SQLColumn, ...] = (
     col(Source.slug).label("source_slug"),
@@ -162,6 +162,16 @@ def source_select(*extra: SQLColumn) -> AnySelect:
 def ids_param(name: str = "ids") -> Any:
     """A bound list of ids for ``column.in_(…)``, expanded when the statement runs."""
     return bindparam(name, expanding=True)
+
+
+def aspect_aliases(connection: Connection, ids: Iterable[int]) -> dict[int, list[str]]:
+    """Aspect id → its aliases."""
+    return aliases_of(connection, Aspect, ids)
+
+
+def discipline_aliases(connection: Connection, ids: Iterable[int]) -> dict[int, list[str]]:
+    """Discipline id → its aliases."""
+    return aliases_of(connection, Discipline, ids)
 
 
 def aliases_of(connection: Connection, table: Any, ids: Iterable[int]) -> dict[int, list[str]]:

@@ -18,7 +18,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy.engine import Connection, Engine
 
-from app.domain.lru import LRUCache
+from app.domain.recency import LRUCache
 from app.store.versions import DatasetVersion
 
 T = TypeVar("T")
