@@ -60,9 +60,19 @@ class _Asked:
     credentials: bool
 
 
+_PLAIN = _Asked("", False, None, None, False)  # a request with none of those headers
+_READ = frozenset(
+    (b"accept", b"accept-encoding", b"if-none-match", b"if-modified-since", b"authorization",
+     b"cookie")
+)  # fmt: skip
+
+
 def _asked(scope: Scope) -> _Asked:
+    headers = scope["headers"]
+    if not any(name in _READ for name, _ in headers):
+        return _PLAIN
     accept, gzip, inm, ims, credentials = "", False, None, None, False
-    for name, value in scope["headers"]:
+    for name, value in headers:
         if name == b"accept":
             accept = value.decode("latin-1")
         elif name == b"accept-encoding":
@@ -166,10 +176,13 @@ class Conditional:
             # The reader hands back the same object while nothing changed: `is` first.
             if entry is not None and (entry.version is version or entry.version == version):
                 self.hits += 1
-                if self._fresh(asked, entry.etag, version, declared.revisioned):
+                conditional = asked.if_none_match is not None or asked.if_modified_since is not None
+                if conditional and self._fresh(asked, entry.etag, version, declared.revisioned):
                     await _send_not_modified(send, entry.headers)
                 else:
-                    await _replay(send, entry)
+                    await send({"type": "http.response.start", "status": 200,
+                                "headers": list(entry.headers)})  # fmt: skip
+                    await send({"type": "http.response.body", "body": entry.body})
                 return
         etag = None if declared.revisioned else collection_etag(version, key)
         if etag is not None and self._fresh(asked, etag, version, revisioned=False):
@@ -192,6 +205,10 @@ class Conditional:
 
     def _negotiate(self, scope: Scope, accept: str, views: tuple[str, ...]) -> Renderer:
         query: bytes = scope.get("query_string", b"")
+        if b"format" not in query:
+            found = self._negotiated.get((None, accept, views))
+            if found is not None:
+                return found
         asked = None
         if b"format" in query:
             for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
@@ -324,11 +341,6 @@ def _with_cache_control(send: Send, policy: bytes) -> Send:
         await send(message)
 
     return labelled
-
-
-async def _replay(send: Send, entry: _Entry) -> None:
-    await send({"type": "http.response.start", "status": 200, "headers": list(entry.headers)})
-    await send({"type": "http.response.body", "body": entry.body})
 
 
 async def _send_not_modified(send: Send, headers: list[tuple[bytes, bytes]]) -> None:
