@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session as OrmSession
 
 _READ = text("SELECT epoch, version, updated_at FROM dataset_meta WHERE id = 1")
-_READ_SQLITE = "SELECT epoch, version, updated_at FROM dataset_meta WHERE id = 1"
+_READ_SQLITE = _READ.text  # the same statement, for the plain sqlite3 connection
 
 
 @dataclass(frozen=True, slots=True)

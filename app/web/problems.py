@@ -8,7 +8,6 @@ logged, and the client gets a generic 500 problem.
 
 from __future__ import annotations
 
-import logging
 from http import HTTPStatus
 from typing import Any
 
@@ -31,8 +30,6 @@ from app.domain.errors import (
 
 PROBLEM_JSON = "application/problem+json"
 REQUEST_ID_STATE = "request_id"  # where the request id layer leaves it in scope["state"]
-
-logger = logging.getLogger("versus.errors")
 
 
 class Problem(BaseModel):

@@ -31,11 +31,10 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from app.web.pipeline.conditional import Conditional
 from app.web.pipeline.dispatch import Dispatch
 from app.web.pipeline.layers import (
-    Compression,
-    CrossOrigin,
     ErrorBoundary,
     HeadAsGet,
     Observed,
+    OnlyWhenAsked,
     RequestId,
 )
 from app.web.pipeline.routes import RouteGuards
@@ -60,7 +59,8 @@ def build(app: VersusApp) -> ASGIApp:
         "expose_headers": list(EXPOSED_HEADERS),
     }
     stack: ASGIApp = Dispatch(app.router, handlers)
-    stack = Compression(stack, GZipMiddleware(stack, minimum_size=GZIP_MINIMUM_BYTES))
+    gzip = GZipMiddleware(stack, minimum_size=GZIP_MINIMUM_BYTES)
+    stack = OnlyWhenAsked(stack, gzip, b"accept-encoding", b"gzip")
     app.conditional = Conditional(
         stack,
         app.state.version_reader,
@@ -71,7 +71,7 @@ def build(app: VersusApp) -> ASGIApp:
     for middleware in reversed(app.user_middleware):
         stack = middleware.cls(stack, *middleware.args, **middleware.kwargs)
     stack = HeadAsGet(stack)
-    stack = CrossOrigin(stack, CORSMiddleware(stack, **cors))
+    stack = OnlyWhenAsked(stack, CORSMiddleware(stack, **cors), b"origin", b"")
     stack = Observed(stack, app.state.observers)
     stack = RequestId(stack)
     if settings.trusted_proxies:

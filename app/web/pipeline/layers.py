@@ -118,38 +118,24 @@ class Observed:
                 observer.observe(scope, status or 500, seconds, size)
 
 
-class CrossOrigin:
-    """CORS (Starlette's middleware) for requests that carry an ``Origin``; the others, which it
-    would pass through unchanged, skip it. Public answers say ``Vary: Origin`` themselves
-    (:mod:`app.web.pipeline.conditional`), so shared caches keep the two apart."""
+class OnlyWhenAsked:
+    """``middleware`` for the requests whose header ``name`` holds ``needle``; the others skip
+    it. For Starlette's CORS (``Origin``) and gzip (``Accept-Encoding: gzip``), which would
+    only pass the others through after wrapping their ``send``: answers of the dataset say
+    ``Vary: Origin, Accept-Encoding`` themselves (:mod:`app.web.pipeline.conditional`), so
+    shared caches still keep the variants apart."""
 
-    def __init__(self, app: ASGIApp, cors: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, middleware: ASGIApp, name: bytes, needle: bytes) -> None:
         self.app = app
-        self.cors = cors
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            for name, _value in scope["headers"]:
-                if name == b"origin":
-                    await self.cors(scope, receive, send)
-                    return
-        await self.app(scope, receive, send)
-
-
-class Compression:
-    """gzip (Starlette's middleware) for requests that accept it; the others skip it, since it
-    would only buffer their answer to add ``Vary: Accept-Encoding`` (answers of the dataset say
-    that themselves, see :mod:`app.web.pipeline.conditional`)."""
-
-    def __init__(self, app: ASGIApp, gzip: ASGIApp) -> None:
-        self.app = app
-        self.gzip = gzip
+        self.middleware = middleware
+        self.name = name
+        self.needle = needle
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             for name, value in scope["headers"]:
-                if name == b"accept-encoding" and b"gzip" in value.lower():
-                    await self.gzip(scope, receive, send)
+                if name == self.name and self.needle in value.lower():
+                    await self.middleware(scope, receive, send)
                     return
         await self.app(scope, receive, send)
 
