@@ -7,11 +7,13 @@ draws a new epoch, so a version once seen is never taken for another.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session as OrmSession
 
@@ -86,6 +88,8 @@ class VersionReader:
         self._connection: sqlite3.Connection | None = None
         self._data_version: int | None = None
         self._version = EMPTY
+        self._shared: DatasetVersion | None = None
+        _READERS.add(self)
 
     @property
     def blocks(self) -> bool:
@@ -112,8 +116,51 @@ class VersionReader:
             raise
         return self._version
 
+    def current(self) -> DatasetVersion:
+        """The version for a request served on the running event loop, without blocking it
+        (:attr:`blocks` is false): :meth:`read`, shared by every request that arrived before
+        the read.
+
+        A read is kept until the loop's next turn: forgetting it is queued with ``call_soon``
+        as it is made. A request that arrives later is started by a task step the server queues
+        after that (a new task, or a resumed one), and the loop runs its queue in order, so the
+        read is forgotten before that request looks. Any request that finds it arrived before it
+        was made, and sees every change committed before it arrived. A commit made in this
+        process forgets it at once, for callers that do not go through the loop's queue
+        (an in-process test client). A loop with a task factory (eager tasks run their first
+        step at once, not from the queue) shares nothing.
+        """
+        shared = self._shared
+        if shared is not None:
+            return shared
+        version = self.read()
+        loop = asyncio.get_running_loop()
+        if loop.get_task_factory() is None:
+            self._shared = version
+            loop.call_soon(self._forget)
+        return version
+
+    def _forget(self) -> None:
+        self._shared = None
+
     def close(self) -> None:
+        self._shared = None
         if self._connection is not None:
             self._connection.close()
             self._connection = None
         self._data_version = None
+
+
+_READERS: weakref.WeakSet[VersionReader] = weakref.WeakSet()
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _forget_after_session_commit(_session: OrmSession) -> None:
+    for reader in list(_READERS):
+        reader._forget()
+
+
+@event.listens_for(Engine, "commit")
+def _forget_at_connection_commit(_connection: Connection) -> None:
+    for reader in list(_READERS):
+        reader._forget()

@@ -1,8 +1,9 @@
 """The request pipeline: every request passes every layer, in this order (outermost first).
 
-1. error boundary: anything an inner layer did not answer becomes problem+json (a database
+1. trusted proxies: ``X-Forwarded-For``/``-Proto`` believed only from ``VERSUS_TRUSTED_PROXIES``
+   (it only rewrites the scope's client and scheme, before anything reads them);
+2. error boundary: anything an inner layer did not answer becomes problem+json (a database
    outage a 503 with ``Retry-After``), with CORS headers and the request id;
-2. trusted proxies: ``X-Forwarded-For``/``-Proto`` believed only from ``VERSUS_TRUSTED_PROXIES``;
 3. request id: ``X-Request-ID`` kept or made, echoed, in ``scope["state"]``;
 4. observers: told the status, duration and size of each request (metrics, access logs);
 5. CORS;
@@ -15,28 +16,22 @@
 10. compression (gzip, for clients that accept it, bodies over 1 KiB);
 11. dispatch: the route's handler, its errors through the app's exception handlers.
 
-A cached answer is served by layer 9, so every layer before it, added middleware included,
-sees it like any other answer.
+Layers 2 to 6 run in one pass (:class:`~app.web.pipeline.layers.Front`). A cached answer is
+served by layer 9, so every layer before it, added middleware included, sees it like any other
+answer.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.web.pipeline.conditional import Conditional
 from app.web.pipeline.dispatch import Dispatch
-from app.web.pipeline.layers import (
-    ErrorBoundary,
-    HeadAsGet,
-    Observed,
-    OnlyWhenAsked,
-    RequestId,
-)
+from app.web.pipeline.layers import Front, OnlyWhenAsked
 from app.web.pipeline.routes import RouteGuards
 
 if TYPE_CHECKING:
@@ -70,11 +65,8 @@ def build(app: VersusApp) -> ASGIApp:
     stack = RouteGuards(app.conditional, app.router.routes)
     for middleware in reversed(app.user_middleware):
         stack = middleware.cls(stack, *middleware.args, **middleware.kwargs)
-    stack = HeadAsGet(stack)
-    stack = OnlyWhenAsked(stack, CORSMiddleware(stack, **cors), b"origin", b"")
-    stack = Observed(stack, app.state.observers)
-    stack = RequestId(stack)
+    stack = Front(stack, cors, app.state.observers)
     if settings.trusted_proxies:
         trusted = settings.trusted_proxies
         stack = ProxyHeadersMiddleware(stack, trusted_hosts=trusted)  # type: ignore[arg-type,assignment]
-    return ErrorBoundary(stack, decorate=lambda answer: CORSMiddleware(answer, **cors))
+    return stack

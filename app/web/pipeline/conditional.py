@@ -19,6 +19,7 @@ say ``public``; answers to requests with credentials say ``private``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,8 +34,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.domain.recency import LRUCache
 from app.store.remembered import current_version
 from app.store.versions import DatasetVersion, VersionReader
+from app.web.declare import PRIVATE as PRIVATE_ROUTE
+from app.web.declare import Declaration
 from app.web.pipeline.problems import answer_error
-from app.web.pipeline.routes import declaration
 from app.web.renderers import Registry, Renderer
 
 PUBLIC = b"public, max-age=0, must-revalidate"  # shared caches keep it, and revalidate
@@ -68,11 +70,11 @@ _READ = frozenset(
 
 
 def _asked(scope: Scope) -> _Asked:
-    headers = scope["headers"]
-    if not any(name in _READ for name, _ in headers):
-        return _PLAIN
-    accept, gzip, inm, ims, credentials = "", False, None, None, False
-    for name, value in headers:
+    accept, gzip, inm, ims, credentials, seen = "", False, None, None, False, False
+    for name, value in scope["headers"]:
+        if name not in _READ:
+            continue
+        seen = True
         if name == b"accept":
             accept = value.decode("latin-1")
         elif name == b"accept-encoding":
@@ -81,9 +83,9 @@ def _asked(scope: Scope) -> _Asked:
             inm = value.decode("latin-1")
         elif name == b"if-modified-since":
             ims = value.decode("latin-1")
-        elif name in (b"authorization", b"cookie"):
+        else:
             credentials = True
-    return _Asked(accept, gzip, inm, ims, credentials)
+    return _Asked(accept, gzip, inm, ims, credentials) if seen else _PLAIN
 
 
 @dataclass(slots=True)
@@ -152,10 +154,11 @@ class Conditional:
         self.hits = self.misses = 0  # for tests and, later, metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        declared = declaration(scope) if scope["type"] == "http" else None
-        if declared is None or scope["method"] != "GET":
+        route = scope.get("route") if scope["type"] == "http" else None
+        if route is None or scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
+        declared: Declaration = getattr(route, "declaration", PRIVATE_ROUTE)
         asked = _asked(scope)
         public = declared.public and not asked.credentials
         if not declared.dataset:
@@ -164,7 +167,7 @@ class Conditional:
             return
         try:
             reader = self.reader
-            version = await run_in_threadpool(reader.read) if self._blocks else reader.read()
+            version = await run_in_threadpool(reader.read) if self._blocks else reader.current()
             renderer = self._negotiate(scope, asked.accept, declared.views)
         except Exception as exc:
             await answer_error(exc, scope, receive, send)
@@ -181,7 +184,7 @@ class Conditional:
                     await _send_not_modified(send, entry.headers)
                 else:
                     await send({"type": "http.response.start", "status": 200,
-                                "headers": list(entry.headers)})  # fmt: skip
+                                "headers": entry.headers.copy()})  # fmt: skip
                     await send({"type": "http.response.body", "body": entry.body})
                 return
         etag = None if declared.revisioned else collection_etag(version, key)
@@ -243,13 +246,22 @@ def _validators(
         (b"etag", etag.encode()),
         (b"cache-control", PUBLIC if public else CREDENTIALED if credentials else PRIVATE),
         (b"vary", VARY),
-        (VERSION_HEADER, version.label.encode()),
+        (VERSION_HEADER, _label_bytes(version)),
     ]
     if not revisioned and version.changed_at is not None:
-        headers.append(
-            (b"last-modified", format_datetime(version.changed_at, usegmt=True).encode())
-        )
+        headers.append((b"last-modified", _last_modified(version)))
     return headers
+
+
+@functools.lru_cache(maxsize=8)
+def _label_bytes(version: DatasetVersion) -> bytes:
+    return version.label.encode()
+
+
+@functools.lru_cache(maxsize=8)
+def _last_modified(version: DatasetVersion) -> bytes:
+    assert version.changed_at is not None
+    return format_datetime(version.changed_at, usegmt=True).encode()
 
 
 class _Labeller:
@@ -292,30 +304,45 @@ class _Labeller:
         await self._send(message)
 
     async def _start(self, message: Message) -> None:
-        headers = MutableHeaders(scope=message)
-        headers["X-Dataset-Version"] = self.version.label
+        # One pass over the route's headers (MutableHeaders would scan them once per header set).
+        label = (VERSION_HEADER, _label_bytes(self.version))
+        route_etag = vary = None
+        kept: list[tuple[bytes, bytes]] = []
+        has_cache_control = False
+        for name, value in message.get("headers", ()):
+            if name in _VALIDATORS:  # set here, from what the route said
+                if name == b"etag":
+                    route_etag = value.decode("latin-1")
+                elif name == b"vary":
+                    vary = value.decode("latin-1")
+                elif name == b"cache-control":
+                    has_cache_control = True
+                continue
+            kept.append((name, value))
         if message["status"] != 200:
             self.key = None
-            if "cache-control" not in headers:
-                headers["Cache-Control"] = "no-store"
+            message["headers"] = [
+                *message.get("headers", ()),
+                label,
+                *(() if has_cache_control else ((b"cache-control", b"no-store"),)),
+            ]
             await self._send(message)
             return
-        etag = headers.get("etag") or self.etag or ""
+        etag = route_etag or self.etag or ""
         self.etag = etag
         validators = _validators(
             etag, self.public, self.version, self.revisioned, self.asked.credentials
         )
+        headers = kept
         for name, value in validators:
-            if name == b"vary":
-                headers["Vary"] = _vary(headers.get("vary"))
-            else:
-                headers[name.decode()] = value.decode("latin-1")
+            headers.append((name, _vary(vary).encode("latin-1") if name == b"vary" else value))
+        message["headers"] = headers
         if Conditional._fresh(self.asked, etag, self.version, self.revisioned):
             self.key, self.swallow = None, True
             await _send_not_modified(self._send, validators)
             return
         # Outer layers add their headers to this message in place: keep the list as it is now.
-        self.start = list(message["headers"])
+        self.start = list(headers)
         await self._send(message)
 
 

@@ -1,4 +1,5 @@
-"""The outer layers: error boundary, request id, observers, HEAD."""
+"""The outer layers: error boundary, request id, observers, CORS and HEAD in one; and a layer
+that only requests asking for it pass through."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import logging
 import os
 import re
 import time
-from collections.abc import Callable, Sequence
-from typing import Protocol
+from collections.abc import Sequence
+from typing import Any, Protocol
 
+from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.web.pipeline.problems import as_app_error
@@ -20,41 +22,39 @@ REQUEST_ID_HEADER = b"x-request-id"
 _VALID_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:@/+=-]{1,128}")
 
 
-class ErrorBoundary:
-    """Anything no inner layer answered becomes a problem+json answer, decorated by
-    ``decorate`` (the same CORS policy the inner layers apply), with the request id."""
+class RequestObserver(Protocol):
+    """Told of every answered request (metrics, access logs)."""
 
-    def __init__(self, app: ASGIApp, decorate: Callable[[ASGIApp], ASGIApp]) -> None:
-        self.app = app
-        self.decorate = decorate
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        try:
-            await self.app(scope, receive, send)
-        except Exception as exc:
-            response = render_problem(as_app_error(exc, scope), scope)
-            request_id = scope.get("state", {}).get(REQUEST_ID_STATE)
-            if request_id:
-                response.headers["X-Request-ID"] = request_id
-            try:
-                await self.decorate(response)(scope, receive, send)
-            except RuntimeError:  # the answer had started: the server closes the connection
-                logger.error("error after the response started on %s", scope["path"], exc_info=exc)
+    def observe(self, scope: Scope, status: int, seconds: float, body_bytes: int) -> None: ...
 
 
-class RequestId:
-    """Keeps an incoming ``X-Request-ID`` (when it is a sane token), else makes one; puts it
-    in ``scope["state"]`` for logs and problem bodies, and echoes it in the response.
+class Front:
+    """Layers 2 to 6 of the pipeline, in one pass over the request and one ``send`` wrapper:
+    each is a few lines, and as separate layers their calls and wrappers cost more than the
+    rest of a cached answer. In order:
 
-    A made id is 24 hex digits: 12 drawn at random when the worker starts, then a counter, so
-    ids are unique across workers and restarts without a system call per request.
+    - **error boundary**: anything the inner layers did not answer becomes a problem+json
+      answer (with CORS headers when the request came from another origin); an error after the
+      answer started is logged and the server closes the connection;
+    - **request id**: an incoming ``X-Request-ID`` is kept when it is a sane token, else one is
+      made; it goes in ``scope["state"]`` (for logs and problem bodies) and in the answer. A made
+      id is 24 hex digits: 12 drawn at random when the worker starts, then a counter, so ids are
+      unique across workers and restarts without a system call per request;
+    - **observers**: each is told the status, duration and body size of every request,
+      problems included;
+    - **CORS**: Starlette's, for requests that carry ``Origin``; the others skip it (answers of
+      the dataset say ``Vary: Origin`` themselves, see :mod:`app.web.pipeline.conditional`);
+    - **HEAD** is answered as the GET it mirrors, without the body: routes are declared for GET
+      only, and this gives each its HEAD with the same status and headers.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(
+        self, app: ASGIApp, cors: dict[str, Any], observers: Sequence[RequestObserver]
+    ) -> None:
         self.app = app
+        self.cors_options = cors
+        self.cors = CORSMiddleware(app, **cors)
+        self.observers = tuple(observers)
         self._prefix = os.urandom(6).hex()
         self._counter = itertools.count(1)
 
@@ -62,60 +62,57 @@ class RequestId:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = None
+        request_id: str | None = None
+        cross_origin = False
         for name, value in scope["headers"]:
-            if name == REQUEST_ID_HEADER and _VALID_REQUEST_ID.fullmatch(value):
-                request_id = value
-                break
+            if name == b"origin":
+                cross_origin = True
+            elif (
+                name == REQUEST_ID_HEADER
+                and request_id is None
+                and _VALID_REQUEST_ID.fullmatch(value)
+            ):
+                request_id = value.decode("ascii")
         if request_id is None:
-            request_id = f"{self._prefix}{next(self._counter):012x}".encode()
-        if "state" not in scope:
-            scope["state"] = {}
-        scope["state"][REQUEST_ID_STATE] = request_id.decode()
-        header = (REQUEST_ID_HEADER, request_id)
+            request_id = f"{self._prefix}{next(self._counter):012x}"
+        state = scope.get("state")
+        if state is None:
+            state = scope["state"] = {}
+        state[REQUEST_ID_STATE] = request_id
+        header = (REQUEST_ID_HEADER, request_id.encode("ascii"))
+        head = scope["method"] == "HEAD"
+        observers = self.observers
+        started = time.perf_counter() if observers else 0.0
+        status = size = 0
 
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), header]
-            await send(message)
-
-        await self.app(scope, receive, send_with_id)
-
-
-class RequestObserver(Protocol):
-    """Told of every answered request (metrics, access logs)."""
-
-    def observe(self, scope: Scope, status: int, seconds: float, body_bytes: int) -> None: ...
-
-
-class Observed:
-    """Tells each observer the status, duration and body size of every request."""
-
-    def __init__(self, app: ASGIApp, observers: Sequence[RequestObserver]) -> None:
-        self.app = app
-        self.observers = tuple(observers)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.observers:
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status, size = 0, 0
-
-        async def measured(message: Message) -> None:
+        async def answer(message: Message) -> None:
             nonlocal status, size
             if message["type"] == "http.response.start":
                 status = message["status"]
+                message["headers"] = [*message.get("headers", ()), header]
             elif message["type"] == "http.response.body":
-                size += len(message.get("body", b""))
+                if observers:
+                    size += len(message.get("body", b""))
+                if head:
+                    if not message.get("more_body", False):
+                        await send({"type": "http.response.body", "body": b""})
+                    return
             await send(message)
 
+        inner = self.cors if cross_origin else self.app
         try:
-            await self.app(scope, receive, measured)
+            await inner({**scope, "method": "GET"} if head else scope, receive, answer)
+        except Exception as exc:
+            problem = render_problem(as_app_error(exc, scope), scope)
+            try:
+                await CORSMiddleware(problem, **self.cors_options)(scope, receive, answer)
+            except RuntimeError:  # the answer had started: the server closes the connection
+                logger.error("error after the response started on %s", scope["path"], exc_info=exc)
         finally:
-            seconds = time.perf_counter() - started
-            for observer in self.observers:
-                observer.observe(scope, status or 500, seconds, size)
+            if observers:
+                seconds = time.perf_counter() - started
+                for observer in observers:
+                    observer.observe(scope, status or 500, seconds, size)
 
 
 class OnlyWhenAsked:
@@ -138,28 +135,3 @@ class OnlyWhenAsked:
                     await self.middleware(scope, receive, send)
                     return
         await self.app(scope, receive, send)
-
-
-class HeadAsGet:
-    """A HEAD request answered as the GET it mirrors, without the body.
-
-    Routes are declared for GET only; answering HEAD here gives every GET its HEAD, with the
-    same status and headers (ETag, Content-Length) and no body.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "HEAD":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_without_body(message: Message) -> None:
-            if message["type"] == "http.response.body":
-                if not message.get("more_body", False):
-                    await send({"type": "http.response.body", "body": b""})
-                return
-            await send(message)
-
-        await self.app({**scope, "method": "GET"}, receive, send_without_body)

@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.web.declare import PRIVATE, Declaration
 from app.web.pipeline.problems import answer_error
 
+_Matched = tuple[BaseRoute, dict[str, Any], tuple[Any, ...]]  # route, scope items, guards
 _REMEMBERED_PATHS = 4096
 _LONGEST_REMEMBERED_PATH = 512
 
@@ -45,17 +46,18 @@ class RouteGuards:
         self.app = app
         self.routes = flat_routes(routes)
         # Forgotten all at once when full: cheaper per request than keeping recency.
-        self._matches: dict[tuple[str, str], tuple[BaseRoute, dict[str, Any]] | None] = {}
+        self._matches: dict[tuple[str, str], _Matched | None] = {}
 
-    def _match(self, scope: Scope) -> tuple[BaseRoute, dict[str, Any]] | None:
+    def _match(self, scope: Scope) -> _Matched | None:
         key = (scope["method"], scope["path"])
         if key in self._matches:
             return self._matches[key]
-        found: tuple[BaseRoute, dict[str, Any]] | None = None
+        found: _Matched | None = None
         for route in self.routes:
             match, child = route.matches(scope)
             if match is Match.FULL:
-                found = (route, dict(child))
+                guards = getattr(route, "declaration", PRIVATE).guards
+                found = (route, {**child, "route": route}, guards)
                 break
             if match is Match.PARTIAL:
                 break  # the router answers it (405 with Allow)
@@ -69,10 +71,8 @@ class RouteGuards:
         if scope["type"] == "http":
             matched = self._match(scope)
             if matched is not None:
-                route, child = matched
+                _, child, guards = matched
                 scope.update(child)
-                scope["route"] = route
-                guards = getattr(route, "declaration", PRIVATE).guards
                 if guards:
                     request = Request(scope, receive)
                     try:
