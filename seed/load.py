@@ -30,15 +30,20 @@ from app.store.engines import refresh_statistics, write_session
 from app.store.models import Definition, Description, Discipline, DisciplineUse, Faq, Source
 from app.store.search_index import deferred_indexing, optimize_search_index
 from app.store.versions import dataset_version
+from seed.decode import decode, sniff_kind
 from seed.manifest import Manifest, SourceSpec
+from seed.names import Names, find_names
 from seed.parse import iter_csv_rows, parse_document
-from seed.reading import decode_source, iter_source_lines
-from seed.records import ComparisonRow, ParsedDocument, SourceError
+from seed.reading import iter_source_lines
+from seed.records import ComparisonRow, ParsedDocument, SkippedSegment, SourceError
 from seed.report import ImportReport, SourceReport
 from seed.vocabulary import ASPECTS, DISCIPLINES, Vocabulary
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 BATCH_ROWS = 1000
+# A CSV file larger than this is streamed (UTF-8 only, flat memory); smaller ones are decoded
+# whole, with charset detection, and parsed like every other format.
+STREAMED_CSV_BYTES = 4 * 1024 * 1024
 _FACT_TABLES: tuple[Any, ...] = (Description, Definition, DisciplineUse, Faq)
 _DESCRIPTION_TABLE: Any = Description.__table__  # type: ignore[attr-defined]
 
@@ -118,6 +123,8 @@ class _Loader:
         self._aspects = Vocabulary(session, ASPECTS, manifest.aspects)
         self._disciplines.sync_curated()
         self._aspects.sync_curated()
+        self._document_names: dict[str, Names] = {}
+        self._names = Names()
 
     def load(self, spec: SourceSpec) -> SourceReport:
         name = display_path(spec.path)
@@ -130,6 +137,9 @@ class _Loader:
         report = SourceReport(spec.path.name, spec.slug, spec.title, sha256)
         with ExitStack() as stack:
             document, rows = self._parse(name, spec.path, stack)
+            self._names = self._document_names.pop(name, Names())
+            for ambiguous in self._names.ambiguous:
+                report.skip(_ambiguous_segment(ambiguous))
             source = self._prepare_source(source, spec, sha256, report)
             with deferred_indexing(self._session.connection()):
                 self._insert_rows(name, source, rows, report)
@@ -152,13 +162,15 @@ class _Loader:
     def _parse(
         self, name: str, path: Path, stack: ExitStack
     ) -> tuple[ParsedDocument, Iterable[ComparisonRow]]:
-        if path.suffix.lower() == ".csv":
+        if path.suffix.lower() == ".csv" and path.stat().st_size > STREAMED_CSV_BYTES:
             # Streamed: the rows are read while they are inserted, never all held at once.
             stream = stack.enter_context(path.open("rb"))
             lines = iter_source_lines(name, stream, max_bytes=self._options.max_bytes)
             return ParsedDocument(path.name, formats=["csv"]), iter_csv_rows(name, lines)
-        text = decode_source(name, path.read_bytes(), max_bytes=self._options.max_bytes)
-        document = parse_document(name, text, strict=self._options.strict)
+        decoded = decode(name, path.read_bytes(), max_bytes=self._options.max_bytes)
+        kind = sniff_kind(path.name, decoded)
+        document = parse_document(name, decoded.text, strict=self._options.strict, kind=kind)
+        self._document_names[name] = find_names(enumerate(decoded.lines, start=1))
         return document, document.rows
 
     def _prepare_source(
@@ -201,8 +213,10 @@ class _Loader:
             _check_label(name, row.aspect, row.span.start)
             for cell in row.cells:
                 _check_label(name, cell.discipline, cell.span.start)
-        aspect_ids = self._aspects.resolve(row.aspect for row in batch)
-        discipline_ids = self._disciplines.resolve(c.discipline for r in batch for c in r.cells)
+        aspect_ids = self._resolve(self._aspects, [row.aspect for row in batch])
+        discipline_ids = self._resolve(
+            self._disciplines, [c.discipline for r in batch for c in r.cells]
+        )
         values: dict[tuple[int, int], dict[str, Any]] = {}
         for offset, row in enumerate(batch, start=position + 1):
             for cell in row.cells:
@@ -221,6 +235,19 @@ class _Loader:
                     "line_end": cell.span.end,
                 }
         return list(values.values())
+
+    def _resolve(self, vocabulary: Vocabulary, labels: list[str]) -> dict[str, int]:
+        """Ids for ``labels``, each filed under the name the document gives it ("HRM" under
+        Human Resource Management when the document defines it), which also answers to the
+        label and the abbreviation."""
+        canonical = {label: self._names.canonical(label) for label in set(labels)}
+        ids = vocabulary.resolve(name for name, _ in canonical.values())
+        resolved = {}
+        for label, (name, aliases) in canonical.items():
+            resolved[label] = ids[name]
+            if aliases:
+                vocabulary.add_aliases(ids[name], name, aliases)
+        return resolved
 
     def _duplicate_error(
         self, name: str, source: Source, values: list[dict[str, Any]]
@@ -246,7 +273,7 @@ class _Loader:
         self, source_id: int, document: ParsedDocument, report: SourceReport
     ) -> None:
         labels = [d.discipline for d in document.definitions]
-        ids = self._disciplines.resolve(labels + [use.discipline for use in document.uses])
+        ids = self._resolve(self._disciplines, labels + [use.discipline for use in document.uses])
         # Positions count per discipline, so two lists about one discipline never collide.
         counters: Counter[tuple[str, int]] = Counter()
 
@@ -294,6 +321,16 @@ def _described_twice(
         f"aspect {aspect!r} is described twice for discipline {discipline!r} "
         f"(first on line {first['line_start']})",
         line=line,
+    )
+
+
+def _ambiguous_segment(ambiguous: Any) -> SkippedSegment:
+    names = " and ".join(repr(name) for name in ambiguous.names)
+    return SkippedSegment(
+        span=ambiguous.span,
+        reason=f"ambiguous abbreviation {ambiguous.abbreviation!r}: defined for {names}, "
+        "so it is an alias of neither",
+        excerpt=ambiguous.abbreviation,
     )
 
 

@@ -11,17 +11,22 @@ import dataclasses
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 
+from seed.blocks import Document, Heading, Paragraph, Table
+from seed.extract.tables import GROUP_ROW, comparison_rows
+from seed.formats.delimited import parse_delimited
+from seed.formats.html import parse_html
 from seed.parsers.article import extract_definitions, extract_faqs, extract_uses
-from seed.parsers.csv_table import CSV_FORMAT, iter_csv_records, iter_csv_rows
+from seed.parsers.csv_table import CSV_FORMAT, iter_csv_rows
 from seed.parsers.document import Extraction, Extractor, TextSource
-from seed.parsers.html_table import HTML_TABLE, parse_html_tables
+from seed.parsers.html_table import HTML_TABLE
 from seed.parsers.numbered import extract_numbered_differences
 from seed.parsers.pipe_table import extract_pipe_tables
 from seed.parsers.prose import extract_prose_definitions, extract_prose_differences
 from seed.parsers.run_together import extract_run_together_tables
-from seed.parsers.skipped import skipped_segments
-from seed.records import ComparisonRow, ParsedDocument, SourceError
-from seed.text import split_lines
+from seed.parsers.skipped import HEADING_REASON, PROSE_REASON, skipped_segments
+from seed.records import ParsedDocument, SkippedSegment, SourceError
+from seed.screen import junk_reason
+from seed.text import excerpt, split_lines
 
 __all__ = ["iter_csv_rows", "parse_document"]
 
@@ -38,22 +43,25 @@ TEXT_EXTRACTORS: Sequence[Extractor] = (
     extract_prose_differences,
 )
 NO_RECORDS = "no comparison rows, definitions, uses or FAQs found"
+NOT_COMPARISON = "non-comparison table: its header does not name two compared columns"
 
 
-def parse_document(file_name: str, text: str, *, strict: bool = False) -> ParsedDocument:
+def parse_document(
+    file_name: str, text: str, *, strict: bool = False, kind: str | None = None
+) -> ParsedDocument:
     """Everything ``text`` (the decoded content of ``file_name``) yields.
 
-    In strict mode a recognised structure that cannot be fully extracted (an empty table cell, a
-    run-together row with ambiguous boundaries) raises ``SourceError`` instead of being skipped.
+    ``kind`` is what :func:`seed.decode.sniff_kind` recognised (by content as well as suffix);
+    without it the suffix decides. In strict mode anything skipped inside a recognised
+    structure (an empty table cell, a run-together row with ambiguous boundaries) raises
+    ``SourceError`` instead; group rows, which are section headings, never do.
     """
     suffix = PurePosixPath(file_name).suffix.lower()
-    if suffix == ".csv":
-        document = _parse_csv(file_name, text, strict=strict)
-    elif suffix in (".html", ".htm"):
-        rows, skipped = parse_html_tables(file_name, text, strict=strict)
-        document = ParsedDocument(
-            file_name, formats=[HTML_TABLE] if rows else [], rows=rows, skipped=skipped
-        )
+    kind = kind or ("csv" if suffix in (".csv", ".tsv", ".tab") else None)
+    if kind == "csv":
+        document = _from_blocks(parse_delimited(file_name, text), CSV_FORMAT, strict=strict)
+    elif kind == "html" or (kind is None and suffix in (".html", ".htm")):
+        document = _from_blocks(parse_html(file_name, text), HTML_TABLE, strict=strict)
     else:
         document = _parse_text(file_name, text, strict=strict)
     if document.record_count == 0:
@@ -61,14 +69,42 @@ def parse_document(file_name: str, text: str, *, strict: bool = False) -> Parsed
     return document
 
 
-def _parse_csv(file_name: str, text: str, *, strict: bool) -> ParsedDocument:
-    document = ParsedDocument(file_name, formats=[CSV_FORMAT])
-    for record in iter_csv_records(file_name, split_lines(text), strict=strict):
-        if isinstance(record, ComparisonRow):
-            document.rows.append(record)
-        else:
-            document.skipped.append(record)
+def _from_blocks(blocks: Document, format_name: str, *, strict: bool) -> ParsedDocument:
+    """Comparison rows from every table of a parsed document, each screened; the other blocks
+    that hold text are reported as skipped, with the specific reason when they are junk."""
+    document = ParsedDocument(blocks.file_name, formats=[format_name])
+    for dropped in blocks.dropped:
+        document.skipped.append(SkippedSegment(dropped.span, dropped.reason, dropped.excerpt))
+    for block in blocks.blocks:
+        if isinstance(block, Table):
+            found = comparison_rows(block)
+            if found is None:
+                reason = junk_reason(*(c.text for r in block.rows for c in r.cells))
+                document.skipped.append(SkippedSegment(
+                    block.span, reason or NOT_COMPARISON, excerpt(_table_text(block))
+                ))  # fmt: skip
+                continue
+            for row in found.rows:
+                reason = junk_reason(row.aspect, *(cell.text for cell in row.cells))
+                if reason:
+                    document.skipped.append(SkippedSegment(row.span, reason, excerpt(row.aspect)))
+                else:
+                    document.rows.append(row)
+            for segment in found.skipped:
+                if strict and segment.reason != GROUP_ROW:
+                    raise SourceError(blocks.file_name, segment.reason, line=segment.span.start)
+                document.skipped.append(segment)
+        elif isinstance(block, Heading | Paragraph):
+            reason = junk_reason(block.text) or (
+                HEADING_REASON if isinstance(block, Heading) else PROSE_REASON
+            )
+            document.skipped.append(SkippedSegment(block.span, reason, excerpt(block.text)))
+    document.skipped.sort(key=lambda segment: segment.span.start)
     return document
+
+
+def _table_text(table: Table) -> str:
+    return " | ".join(cell.text for row in table.rows[:2] for cell in row.cells if cell.text)
 
 
 def _parse_text(file_name: str, text: str, *, strict: bool) -> ParsedDocument:

@@ -2,9 +2,10 @@
 
 A label resolves, in order, through: a curated alias (the manifest), the slug of an existing
 term, an alias stored in the database, and — for disciplines only — the label with "Management"
-appended ("Production" → Production Management when such a discipline exists). A label that
-resolves to nothing creates a new term. Lookups are batched and the cache is bounded, so a
-100,000-row file costs a few queries per batch and flat memory.
+appended ("Production" → Production Management when such a discipline exists); then the same
+with its last word in the other number ("Dietitians" finds "Dietitian", "KPI" finds "KPIs").
+A label that resolves to nothing creates a new term. Lookups are batched and the cache is
+bounded, so a 100,000-row file costs a few queries per batch and flat memory.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
-from app.domain.names import display_name, slugify
+from app.domain.names import display_name, number_variants, slugify
 from app.store.models import Aspect, AspectAlias, Discipline, DisciplineAlias
 from seed.manifest import Term
 
@@ -87,6 +88,8 @@ class Vocabulary:
         keys = [slugify(term.name)] if term else [key]
         if self._kind.suffix_fallback and not key.endswith(self._kind.suffix_fallback):
             keys.append(f"{key}-{self._kind.suffix_fallback}")
+        # Singular and plural name one thing ("KPI" finds "KPIs"); tried after the label itself.
+        keys += [variant for key in list(keys) for variant in number_variants(key)]
         return keys
 
     def _lookup(self, keys: set[str]) -> None:
@@ -119,6 +122,13 @@ class Vocabulary:
                 self._created.append(slug)
             if term := self._curated.get(slug):
                 self._add_aliases(term_id, slug, term.aliases)
+
+    def add_aliases(self, term_id: int, name: str, aliases: Sequence[str]) -> None:
+        """Make ``aliases`` other names of the term ``name`` resolved to; an alias that already
+        names any term is left as it is."""
+        new = [alias for alias in aliases if self._ids.get(slugify(alias)) != term_id]
+        if new:
+            self._add_aliases(term_id, slugify(name), new)
 
     def _add_aliases(self, term_id: int, slug: str, aliases: Sequence[str]) -> None:
         rows: list[dict[str, Any]] = []

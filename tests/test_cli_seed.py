@@ -83,7 +83,7 @@ def test_seed_error_names_file_and_line_and_exits_non_zero(database: str, tmp_pa
     bad.write_text("Aspect,A,B\nFocus,x,y\nScope,only one\n")
     engine = create_db_engine(database)
     before = snapshot(engine)
-    code, _, err = _run("seed", str(bad))
+    code, _, err = _run("seed", "--strict", str(bad))  # without --strict the row is skipped
     assert code == 1
     assert "bad.csv:3" in err
     assert "database is unchanged" in err

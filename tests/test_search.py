@@ -388,7 +388,8 @@ def test_words_are_split_alike_on_both_backends(
     path = tmp_path / "teams.csv"
     path.write_text(
         "Aspect,Red Team,Blue Team\n"
-        'Motto,Café au lait for everyone,"Write to blue@example.com, see https://example.org/x"\n'
+        # Contact details would be screened out of the import: these only look alike.
+        'Motto,Café au lait for everyone,"Write to blue@example, see example.org or .com"\n'
         "Tempo,Decision-making in 3.5 seconds,It's a naïve approach\n",
         encoding="utf-8",
     )

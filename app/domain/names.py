@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_NON_ALNUM = re.compile(r"[\W_]+")
 _SMALL_WORDS = frozenset(
     {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "vs", "with"}
 )
@@ -19,10 +19,37 @@ MAX_SLUG_LENGTH = 200
 
 
 def slugify(label: str) -> str:
-    """The key of ``label``: ASCII, lowercase, words joined by single hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode("ascii")
-    ascii_text = ascii_text.lower().replace("&", " and ")
-    return _NON_ALNUM.sub("-", ascii_text).strip("-")[:MAX_SLUG_LENGTH].rstrip("-")
+    """The key of ``label``: lowercase letters and digits, accents dropped ("é" is "e"), words
+    joined by single hyphens. Letters of every script count ("מדעי המחשב" has a key); marks
+    that only decorate a letter (accents, Hebrew points) do not."""
+    decomposed = unicodedata.normalize("NFKD", label)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    bare = bare.lower().replace("&", " and ")
+    return _NON_ALNUM.sub("-", bare).strip("-")[:MAX_SLUG_LENGTH].rstrip("-")
+
+
+def number_variants(key: str) -> tuple[str, ...]:
+    """The key with its last word in the other grammatical number: ``kpis`` → ``kpi``,
+    ``dietitian`` → ``dietitians``, ``strategy`` → ``strategies``. Only the last word changes
+    (the head noun of a name), so nothing that differs in another word ever matches."""
+    head, _, last = key.rpartition("-")
+    if len(last) < 3 or not last.isalpha():
+        return ()
+    prefix = f"{head}-" if head else ""
+    variants: list[str] = []
+    if last.endswith("ies") and len(last) > 4:
+        variants.append(last[:-3] + "y")
+    elif last.endswith(("ses", "xes", "zes", "ches", "shes")):
+        variants.append(last[:-2])
+    if last.endswith("s") and not last.endswith("ss"):
+        variants.append(last[:-1])
+    elif last.endswith("y") and last[-2:-1] not in ("a", "e", "i", "o", "u"):
+        variants.append(last[:-1] + "ies")
+    elif last.endswith(("s", "x", "z", "ch", "sh")):
+        variants.append(last + "es")
+    else:
+        variants.append(last + "s")
+    return tuple(dict.fromkeys(prefix + variant for variant in variants if variant != last))
 
 
 def display_name(label: str) -> str:

@@ -1,0 +1,1 @@
+"""Extractors: records from the blocks of a parsed document."""
