@@ -123,7 +123,3 @@ class Document:
     lines: tuple[str, ...]
     blocks: list[Block] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
-
-
-def block_span(block: Block) -> Span:
-    return block.span

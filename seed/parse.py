@@ -18,7 +18,6 @@ from seed.formats.html import parse_html
 from seed.parsers.article import extract_definitions, extract_faqs, extract_uses
 from seed.parsers.csv_table import CSV_FORMAT, iter_csv_rows
 from seed.parsers.document import Extraction, Extractor, TextSource
-from seed.parsers.html_table import HTML_TABLE
 from seed.parsers.numbered import extract_numbered_differences
 from seed.parsers.pipe_table import extract_pipe_tables
 from seed.parsers.prose import extract_prose_definitions, extract_prose_differences
@@ -42,6 +41,7 @@ TEXT_EXTRACTORS: Sequence[Extractor] = (
     extract_prose_definitions,
     extract_prose_differences,
 )
+HTML_TABLE = "html-table"
 NO_RECORDS = "no comparison rows, definitions, uses or FAQs found"
 NOT_COMPARISON = "non-comparison table: its header does not name two compared columns"
 

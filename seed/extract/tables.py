@@ -42,8 +42,6 @@ class _Slot:
 class TableRows:
     rows: list[ComparisonRow] = field(default_factory=list)
     skipped: list[SkippedSegment] = field(default_factory=list)
-    disciplines: tuple[str, ...] = ()
-    sections: list[tuple[str, Span]] = field(default_factory=list)
 
 
 def grid(table: Table) -> list[list[_Slot | None]]:
@@ -87,7 +85,7 @@ def comparison_rows(table: Table) -> TableRows | None:
     names = list(dict.fromkeys(text for _, text in columns))
     if len(names) < 2:
         return None
-    found = TableRows(disciplines=tuple(names))
+    found = TableRows()
     seen: set[str] = set()
     for row_slots, row in zip(
         slots[header_index + 1 :], table.rows[header_index + 1 :], strict=True
@@ -99,7 +97,6 @@ def comparison_rows(table: Table) -> TableRows | None:
         first = texts[0]
         if len(distinct) == 1 and (not first or all(not t or t == first for t in texts)):
             heading = next(t for t in texts if t)
-            found.sections.append((heading, row.span))
             found.skipped.append(SkippedSegment(row.span, GROUP_ROW, excerpt(heading)))
             continue
         if not first:
