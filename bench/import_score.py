@@ -89,13 +89,14 @@ def score_file(document: Path, expected: dict[str, Any], workdir: Path) -> FileS
             score.misses = [f"{c['aspect']} / {c['discipline']}" for c in expected["cells"]]
             return score
         with engine.connect() as session:
-            _compare(session, expected, score)
+            compare(session, expected, score)
     finally:
         engine.dispose()
     return score
 
 
-def _compare(session: Any, expected: dict[str, Any], score: FileScore) -> None:
+def compare(session: Any, expected: dict[str, Any], score: FileScore) -> None:
+    """Fill ``score`` from what the database behind ``session`` holds."""
     disciplines = _names(session, Discipline, DisciplineAlias, "discipline_id")
     aspects = _names(session, Aspect, AspectAlias, "aspect_id")
     wanted_names: dict[str, set[str]] = {}
@@ -153,8 +154,12 @@ def _compare(session: Any, expected: dict[str, Any], score: FileScore) -> None:
             score.junk_records.append(text[:80])
     for definition in expected.get("definitions", []):
         want = normalise(definition["text"])
-        for row in session.execute(select(Definition.text)):
-            if normalise(row.text) == want:
+        lines = list(definition.get("lines", []))
+        query = select(Definition.text, Definition.line_start, Definition.line_end)
+        for row in session.execute(query):
+            if normalise(row.text) == want and (
+                not lines or [row.line_start, row.line_end] == lines
+            ):
                 score.definitions_found += 1
                 break
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, UrlConstraints, ValidationError
 
 from app.domain.names import slugify
 from seed.records import SourceError
@@ -27,7 +29,20 @@ class Term(_Entry):
     aliases: tuple[str, ...] = ()
 
 
-class SourceEntry(_Entry):
+class Attribution(_Entry):
+    """Where a source was found and on what terms: each part optional."""
+
+    url: Annotated[HttpUrl, UrlConstraints(max_length=2000)] | None = None
+    author: str | None = Field(default=None, min_length=1, max_length=300)
+    licence: str | None = Field(default=None, min_length=1, max_length=200)
+    retrieved: date | None = None
+
+    def stored(self) -> dict[str, Any]:
+        """The columns of the source row."""
+        return {**self.model_dump(), "url": str(self.url) if self.url else None}
+
+
+class SourceEntry(Attribution):
     file: str = Field(min_length=1)
     slug: str | None = None
     title: str | None = None
@@ -46,6 +61,7 @@ class SourceSpec:
     path: Path
     slug: str
     title: str
+    attribution: Attribution = field(default_factory=Attribution)
 
 
 @dataclass(frozen=True)
@@ -74,15 +90,28 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
         line = int(found.group(1)) if found else None
         raise SourceError(str(path), f"invalid TOML: {exc}", line=line) from None
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise SourceError(str(path), f"{where}: {first['msg']}") from None
+        raise SourceError(str(path), _first_error(exc, raw)) from None
     sources = tuple(
         SourceSpec(
             (path.parent / "sources" / entry.file).resolve(),
             entry.slug or slugify(Path(entry.file).stem),
             entry.title or entry.file,
+            Attribution.model_validate(entry.model_dump(include=set(Attribution.model_fields))),
         )
         for entry in parsed.source
     )
     return Manifest(parsed.discipline, parsed.aspect, sources)
+
+
+def _first_error(exc: ValidationError, raw: dict[str, Any]) -> str:
+    """``where: what``, e.g. ``[[source]] 2 (file "a.md"), retrieved: Input should be a date``."""
+    first = exc.errors()[0]
+    loc = list(first["loc"])
+    if len(loc) >= 2 and isinstance(loc[1], int):
+        table, number = loc[0], loc[1]
+        entries = raw.get(str(table))
+        entry = entries[number] if isinstance(entries, list) and number < len(entries) else {}
+        named = f' (file "{entry["file"]}")' if isinstance(entry, dict) and "file" in entry else ""
+        field_name = ".".join(map(str, loc[2:])) or "entry"
+        return f"[[{table}]] {number + 1}{named}, {field_name}: {first['msg']}"
+    return f"{'.'.join(map(str, loc)) or 'value'}: {first['msg']}"

@@ -8,6 +8,7 @@ loader's job, not the parsers'.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -104,3 +105,23 @@ class SourceError(Exception):
         self.message = message
         where = f"{file_name}:{line}" if line is not None else file_name
         super().__init__(f"{where}: {message}")
+
+
+class SourceErrors(SourceError):
+    """Several errors at once, from one file or several: ``errors`` holds each, and ``str()``
+    lists them one a line. The attributes of :class:`SourceError` are the first error's."""
+
+    def __init__(self, errors: Sequence[SourceError]) -> None:
+        flat = [e for error in errors for e in getattr(error, "errors", (error,))]
+        if not flat:
+            raise ValueError("SourceErrors needs at least one error")
+        self.errors: tuple[SourceError, ...] = tuple(flat)
+        first = self.errors[0]
+        super().__init__(first.file_name, first.message, first.line)
+        self.args = ("\n".join(str(error) for error in self.errors),)
+
+    @classmethod
+    def of(cls, errors: Sequence[SourceError]) -> SourceError:
+        """The one error, or every error of ``errors`` in one."""
+        combined = cls(errors)
+        return combined.errors[0] if len(combined.errors) == 1 else combined

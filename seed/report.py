@@ -5,17 +5,19 @@ It is printed by ``versus seed`` and stored with the source (``source.report``) 
 
 from __future__ import annotations
 
+import textwrap
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
 
 from seed.records import SkippedSegment
 
 Status = Literal["imported", "replaced", "unchanged"]
 COUNTED = ("aspects", "descriptions", "definitions", "uses", "faqs")
+_NOUNS = {"aspects": "aspects", "descriptions": "descriptions", "definitions": "definitions",
+          "uses": "uses", "faqs": "FAQs"}  # fmt: skip
 
 
 @dataclass
@@ -79,31 +81,60 @@ class ImportReport:
         }
 
 
-def render(report: ImportReport, console: Console) -> None:
-    """Print one row per source, then each source's skipped segments with their lines."""
+def render(report: ImportReport, console: Console, *, verbose: bool = False) -> None:
+    """Print one entry per source (its status, what it yielded, what was skipped counted by
+    reason), wrapped to the console's width; ``verbose`` also lists every skipped segment."""
+    width = max(console.width, 40)
     title = "dry run: nothing was written" if report.dry_run else "import report"
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
-    table.add_column("source", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    for name in (*COUNTED, "skipped"):
-        table.add_column(name, justify="right", no_wrap=True)
-    table.add_column("formats")
+    console.print(title, style="bold", markup=False, highlight=False)
+    column = min(max((len(source.slug) for source in report.sources), default=0), width // 2)
     for source in report.sources:
-        table.add_row(
-            source.slug,
-            source.status,
-            *(str(source.counts[name]) for name in COUNTED),
-            str(len(source.skipped)),
-            ", ".join(source.formats),
-        )
-    console.print(table)
-    for source in report.sources:
-        for segment in source.skipped:
-            lines = f"{segment['line_start']}-{segment['line_end']}"
-            excerpt = f" [dim]({segment['excerpt']})[/dim]" if segment.get("excerpt") else ""
-            console.print(
-                f"[yellow]skipped[/yellow] {source.file}:{lines}: {segment['reason']}{excerpt}",
-                highlight=False,
-            )
+        _print(console, f"{source.slug.ljust(column)}  {summary(source)}", width)
+        if verbose:
+            for segment in source.skipped:
+                _print(console, f"  {_segment_line(source.file, segment)}", width, indent=6)
     verb = "would be" if report.dry_run else "is"
-    console.print(f"dataset version {verb} {report.dataset_version}")
+    hint = "" if verbose or not any(s.skipped for s in report.sources) else (
+        "; --verbose lists each skipped segment"
+    )  # fmt: skip
+    _print(console, f"dataset version {verb} {report.dataset_version}{hint}", width)
+
+
+def summary(source: SourceReport) -> str:
+    """``imported: 12 aspects, 24 descriptions; skipped 3: 2 prose, 1 advertising``."""
+    found = [f"{source.counts.get(name, 0):,} {_NOUNS[name]}" for name in COUNTED
+             if source.counts.get(name, 0)]  # fmt: skip
+    text = f"{source.status}: {', '.join(found) or 'nothing'}"
+    if source.skipped:
+        by_reason = Counter(reason_label(segment["reason"]) for segment in source.skipped)
+        counted = ", ".join(f"{count:,} {label}" for label, count in by_reason.most_common())
+        text += f"; skipped {len(source.skipped):,}: {counted}"
+    return text
+
+
+def reason_label(reason: str) -> str:
+    """A reason's kind: what it says before its first colon or parenthesis ("advertising/contact
+    details (phone number): not comparison content" is "advertising/contact details")."""
+    cuts = [at for at in (reason.find(":"), reason.find(" (")) if at > 0]
+    return reason[: min(cuts)].strip() if cuts else reason.strip()
+
+
+def _segment_line(file: str, segment: dict[str, Any]) -> str:
+    start, end = segment["line_start"], segment["line_end"]
+    lines = f"{start}" if start == end else f"{start}-{end}"
+    excerpt = f" ({segment['excerpt']})" if segment.get("excerpt") else ""
+    return f"skipped {file}:{lines}: {segment['reason']}{excerpt}"
+
+
+def _print(console: Console, text: str, width: int, *, indent: int = 4) -> None:
+    """``text`` wrapped at ``width``, later lines indented; a word wider than a line is broken,
+    never cut short."""
+    wrapped = textwrap.wrap(
+        text,
+        width,
+        subsequent_indent=" " * indent,
+        break_on_hyphens=False,
+        drop_whitespace=True,
+    )
+    for line in wrapped or [""]:
+        console.print(line, markup=False, highlight=False, overflow="ignore", crop=False)

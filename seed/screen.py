@@ -10,11 +10,14 @@ import re
 from seed.parsers.contact import contact_kinds
 
 _URL = re.compile(r"\bhttps?://\S+|\bwww\.[\w-]+\.\w+|\b[\w-]+\.(?:com|org|net|io|example)\b/")
-_AMOUNT = re.compile(r"[$€£¥₹₪]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:USD|EUR|GBP|INR|ILS|€|£|₪)")
+_CODES = r"USD|EUR|GBP|INR|ILS|CHF|AUD|CAD|NZD|JPY|SEK|NOK|DKK"
+_AMOUNT = re.compile(rf"[$€£¥₹₪]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:{_CODES}|€|£|₪)|\b(?:{_CODES})\s?\d")
 # A price is advertising when it is offered: a salary or a budget in a comparison is content.
 _OFFER = re.compile(
     r"\b(?:fee|fees|price|pricing|discount|offer|enrol\w*|buy|only|per (?:month|year)|/\s?mo"
-    r"|/\s?month|/\s?yr|plan|tuition|course|bootcamp|save|off|free trial|coupon)\b",
+    r"|/\s?month|/\s?yr|plan|tuition|course|bootcamp|save|off|free trial|coupon"
+    r"|tarifs?|prix|frais|remise|promo\w*|preis\w*|gebühr\w*|rabatt|angebot\w*|kursgebühr"
+    r"|precio|matrícula|descuento)\b",
     re.IGNORECASE,
 )
 _SHARE = re.compile(

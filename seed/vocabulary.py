@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, literal, select, union_all
 from sqlmodel import Session
 
 from app.domain.names import display_name, number_variants, slugify
+from app.store.bulk import insert_rows
+from app.store.dialect import fetch, one_of_param
 from app.store.models import Aspect, AspectAlias, Discipline, DisciplineAlias
 from seed.manifest import Term
 
@@ -37,6 +40,22 @@ DISCIPLINES = _Kind(Discipline, DisciplineAlias, "discipline_id", "management")
 ASPECTS = _Kind(Aspect, AspectAlias, "aspect_id", None)
 
 
+@cache
+def _lookups(kind: _Kind) -> tuple[Any, Any]:
+    """The statements that find terms by slug, and by slug or alias key (one round trip):
+    built once, run by fetch."""
+    table, alias = kind.table, kind.alias_table
+    by_slug = select(table.slug, table.id).where(one_of_param(table.slug, "keys"))
+    by_alias = select(alias.key, getattr(alias, kind.alias_fk)).where(
+        one_of_param(alias.key, "keys")
+    )
+    by_either = union_all(
+        by_slug.add_columns(literal(0).label("is_alias")),
+        by_alias.add_columns(literal(1).label("is_alias")),
+    )
+    return by_slug, by_either
+
+
 class Vocabulary:
     """Label → id for one kind of term, within one load's transaction."""
 
@@ -50,6 +69,7 @@ class Vocabulary:
         self._ids: dict[str, int] = {}
         self._created: list[str] = []
         self._created_total = 0
+        self.last_created: set[int] = set()  # ids of the terms the last resolve() created
 
     def take_created(self) -> tuple[int, list[str]]:
         """How many terms were created since the last call, and the first of their slugs."""
@@ -67,9 +87,21 @@ class Vocabulary:
 
     def resolve(self, labels: Iterable[str]) -> dict[str, int]:
         """Ids for ``labels`` (each must have a non-empty slug), creating the missing terms."""
-        wanted = {label: self._candidates(label) for label in set(labels)}
+        self.last_created = set()
         if len(self._ids) > CACHE_LIMIT:
             self._ids.clear()
+        # A label's own key wins whenever it names a term: looked up alone first, a label
+        # already known (every label of a re-import) costs one key, not all its candidates.
+        curated = self._curated
+        first = {}
+        for label in set(labels):
+            key = slugify(label)
+            term = curated.get(key)
+            first[label] = slugify(term.name) if term else key
+        self._lookup(set(first.values()) - self._ids.keys())
+        wanted = {
+            label: self._candidates(label) for label, key in first.items() if key not in self._ids
+        }
         self._lookup({key for keys in wanted.values() for key in keys} - self._ids.keys())
         missing = {
             keys[0]: label
@@ -77,10 +109,14 @@ class Vocabulary:
             if not any(key in self._ids for key in keys)
         }
         self._create(missing)
-        return {
-            label: next(self._ids[key] for key in keys if key in self._ids)
-            for label, keys in wanted.items()
-        }
+        resolved = {label: self._ids[key] for label, key in first.items() if label not in wanted}
+        for label, keys in wanted.items():
+            key = next(key for key in keys if key in self._ids)
+            resolved[label] = self._ids[key]
+            if key in number_variants(keys[0]) and slugify(label) not in self._ids:
+                # Found in the other number: the label as written answers too ("KPI").
+                self._add_aliases(resolved[label], key, [display_name(label)])
+        return resolved
 
     def _candidates(self, label: str) -> list[str]:
         key = slugify(label)
@@ -95,13 +131,13 @@ class Vocabulary:
     def _lookup(self, keys: set[str]) -> None:
         if not keys:
             return
-        table, alias = self._kind.table, self._kind.alias_table
-        rows = self._session.execute(select(table.slug, table.id).where(table.slug.in_(keys)))
-        self._ids.update(dict(rows.all()))
-        fk = getattr(alias, self._kind.alias_fk)
-        rows = self._session.execute(select(alias.key, fk).where(alias.key.in_(keys)))
-        for key, term_id in rows:
-            self._ids.setdefault(key, term_id)
+        _, by_either = _lookups(self._kind)
+        rows = fetch(self._session.connection(), by_either, {"keys": sorted(keys)}, tuples=True)
+        # A slug wins over an alias with the same key.
+        self._ids.update((key, term_id) for key, term_id, is_alias in rows if not is_alias)
+        for key, term_id, is_alias in rows:
+            if is_alias:
+                self._ids.setdefault(key, term_id)
 
     def _create(self, labels_by_slug: dict[str, str]) -> None:
         """Insert one new term per slug, in one statement, named after its label."""
@@ -112,11 +148,13 @@ class Vocabulary:
             term = self._curated.get(slug)
             rows.append({"slug": slug, "name": term.name if term else display_name(label)})
         table = self._kind.table.__table__
-        # executemany, then one lookup: SQLite runs INSERT … RETURNING row by row.
-        self._session.connection().execute(insert(table), rows)
-        created = select(table.c.id, table.c.slug).where(table.c.slug.in_(labels_by_slug))
-        for term_id, slug in self._session.connection().execute(created):
+        # In bulk (COPY on PostgreSQL), then one lookup: SQLite runs INSERT … RETURNING row by row.
+        insert_rows(self._session.connection(), table, rows)
+        by_slug, _ = _lookups(self._kind)
+        created = fetch(self._session.connection(), by_slug, {"keys": sorted(labels_by_slug)})
+        for slug, term_id in created:
             self._ids[slug] = term_id
+            self.last_created.add(term_id)
             self._created_total += 1
             if len(self._created) < CREATED_SAMPLE:
                 self._created.append(slug)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from app.store.models import Aspect, Description, Discipline, Source
 from app.store.versions import dataset_version
 from seed.records import SourceError
-from tests.seed_helpers import FIXTURES, contents, load_bundled, load_files, snapshot
+from tests.seed_helpers import FIXTURES, load_bundled, load_files, snapshot
 
 
 def _slugs(engine: Engine, model: type) -> set[str]:
@@ -32,13 +32,13 @@ def test_loading_twice_leaves_the_same_rows(engine: Engine) -> None:
     assert second.sources[4].counts == first.sources[4].counts
 
 
-def test_forced_reload_replaces_with_identical_facts(engine: Engine) -> None:
+def test_a_forced_reload_of_unchanged_files_writes_nothing(engine: Engine) -> None:
     load_bundled(engine)
-    before = contents(engine)
+    before = snapshot(engine)
     report = load_bundled(engine, force=True)
-    assert [s.status for s in report.sources] == ["replaced"] * 5
-    assert report.dataset_version == 2
-    assert contents(engine) == before
+    assert [s.status for s in report.sources] == ["unchanged"] * 5
+    assert report.dataset_version == 1
+    assert snapshot(engine) == before
 
 
 def test_a_changed_file_replaces_its_source_rows(engine: Engine, tmp_path: Path) -> None:
@@ -130,10 +130,11 @@ def _bad_files(folder: Path) -> dict[str, tuple[Path, str]]:
         "empty": ("empty.md", b"", "empty.md"),
         # Mostly UTF-8 ("é" is well formed on line 1) with one bad byte: damaged, not cp1252.
         "undecodable": ("damaged.txt", b"Caf\xc3\xa9\n| a | b |\ncaf\xe9\n", "damaged.txt:3"),
-        "missing pipe cell": (
+        # Every cell empty: nothing to import (one short row alone is skipped, not fatal).
+        "only empty cells": (
             "short.md",
-            b"| Aspect | A | B |\n|---|---|---|\n| Focus | x |\n",
-            "short.md:3",
+            b"| Aspect | A | B |\n|---|---|---|\n| Focus | | |\n",
+            "short.md",
         ),
         "no records": ("prose.txt", b"Just a sentence about nothing in particular.\n", "prose.txt"),
         "too large": ("large.csv", b"Aspect,A,B\n" + b"Focus,x,y\n" * 150, "large.csv"),
@@ -147,7 +148,7 @@ def _bad_files(folder: Path) -> dict[str, tuple[Path, str]]:
 
 @pytest.mark.parametrize(
     "kind",
-    ["binary", "empty", "undecodable", "missing pipe cell", "no records", "too large",
+    ["binary", "empty", "undecodable", "only empty cells", "no records", "too large",
      "no such file"],
 )  # fmt: skip
 def test_bad_input_names_the_file_and_changes_nothing(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[\W_]+")
 _SMALL_WORDS = frozenset(
@@ -18,12 +19,16 @@ _SMALL_WORDS = frozenset(
 MAX_SLUG_LENGTH = 200
 
 
+@lru_cache(maxsize=16_384)
 def slugify(label: str) -> str:
     """The key of ``label``: lowercase letters and digits, accents dropped ("é" is "e"), words
     joined by single hyphens. Letters of every script count ("מדעי המחשב" has a key); marks
     that only decorate a letter (accents, Hebrew points) do not."""
-    decomposed = unicodedata.normalize("NFKD", label)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if label.isascii():  # nothing to decompose: the common case, and an importer's hot path
+        bare = label
+    else:
+        decomposed = unicodedata.normalize("NFKD", label)
+        bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     bare = bare.lower().replace("&", " and ")
     return _NON_ALNUM.sub("-", bare).strip("-")[:MAX_SLUG_LENGTH].rstrip("-")
 

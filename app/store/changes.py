@@ -10,7 +10,8 @@ or deleted row leaves one :class:`app.store.models.Change` row, in the same tran
 - ORM writes are tracked at flush: a session with pending changes begins them itself.
 - Core statements that write to a tracked table begin the changes themselves
   (:func:`_track_statement`), and inserts and updates get their stamps from the columns'
-  defaults, so no write path can forget.
+  defaults, so no write path can forget. A write the hooks cannot see (PostgreSQL's ``COPY``
+  in :mod:`app.store.bulk`) calls :func:`track_bulk_write` and stamps its rows itself.
 - Deletes, ORM or Core, record their rows before they go, and touch
   the rows they belonged to (an aspect loses a description: the aspect changed).
 - At commit, one statement per table records the rows stamped with the version.
@@ -115,6 +116,18 @@ def begin_changes(session: OrmSession | Connection) -> int:
 def current_changes(connection: Connection) -> Changes | None:
     changes = connection.info.get(_KEY)
     return changes if isinstance(changes, Changes) else None
+
+
+def track_bulk_write(connection: Connection, table: str) -> int:
+    """Begin the changes of a write the statement hooks do not see (PostgreSQL's ``COPY``, a
+    statement sent to the driver) and record ``table`` as written; returns the version the
+    rows written must carry (``revision``, and ``created_revision`` for new rows), so that
+    :func:`finish_changes` records them at commit like any others."""
+    version = begin_changes(connection)
+    changes = current_changes(connection)
+    assert changes is not None
+    changes.written.add(table)
+    return version
 
 
 def stamp_revision(context: Any) -> int:

@@ -1,14 +1,16 @@
 """The data model: SQLModel tables, one per entity, named in singular snake_case.
 
-Natural keys are unique (a slug, or the source + subject + position of a fact), so loaders can
-upsert and writers can detect conflicts. Deleting a source deletes the facts it stated; a
-discipline or aspect that facts still refer to cannot be deleted (``RESTRICT``) — losing a fact
-must always be an explicit act. Every filter the read API offers has an index.
+Natural keys are unique where a fact has one (a slug; the source, aspect and discipline of a
+description), so loaders can upsert and writers can detect conflicts. Definitions, uses and FAQs
+are matched by their text (``seed.identity``), and their positions are renumbered in place as a
+source changes, so positions are ordered but not unique. Deleting a source deletes the facts it
+stated; a discipline or aspect that facts still refer to cannot be deleted (``RESTRICT``) —
+losing a fact must always be an explicit act. Every filter the read API offers has an index.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -95,6 +97,29 @@ class Source(Tracked, table=True):
         sa_column_kwargs={"server_default": "{}"},
         description="The import report: formats, counts, and skipped segments with reasons.",
     )
+    url: str | None = Field(default=None, sa_type=sa.String(2000))
+    author: str | None = Field(default=None, sa_type=NAME)
+    licence: str | None = Field(default=None, sa_type=sa.String(200))
+    retrieved: date | None = Field(default=None, sa_type=sa.Date)
+    line_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class SourceText(SQLModel, table=True):
+    """A block of a source's decoded lines, ``first_line`` to ``last_line``, stored as the
+    zlib-compressed UTF-8 of the lines joined by ``"\\n"``.
+
+    Apart from :class:`Source` so that reading a source never loads its text; in blocks so that a
+    large file is stored as it streams and a range of lines is read without inflating the rest.
+    Not tracked: the text changes only with its source, whose revision records the change.
+    """
+
+    __tablename__ = "source_text"
+    __table_args__ = (sa.CheckConstraint("last_line >= first_line", name="line_span"),)
+
+    source_id: int = Field(foreign_key="source.id", ondelete="CASCADE", primary_key=True)
+    first_line: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_line: int = Field()
+    data: bytes = Field(sa_type=sa.LargeBinary)
 
 
 class Discipline(Tracked, table=True):
@@ -137,7 +162,20 @@ class AspectAlias(Tracked, table=True):
     key: str = Field(sa_type=NAME)
 
 
-class Description(Tracked, table=True):
+class SourceFact(Tracked):
+    """A fact a source states. ``imported_values`` is None while the fact is as the import wrote
+    it; a curator who changes a field keeps, there, the value the import gave it (see
+    :func:`app.store.curation.curate`), so a re-import compares the source with what it last
+    imported and never overwrites the curator's value."""
+
+    imported_values: dict[str, Any] | None = Field(
+        default=None,
+        sa_type=sa.JSON(none_as_null=True),
+        description="The imported value of each field a curator changed; None: not curated.",
+    )
+
+
+class Description(SourceFact, table=True):
     """What one source says about one discipline on one aspect."""
 
     __table_args__ = (
@@ -148,7 +186,8 @@ class Description(Tracked, table=True):
     id: int | None = Field(default=None, primary_key=True)
     aspect_id: int = _foreign_key("aspect.id", ondelete="RESTRICT")
     discipline_id: int = _foreign_key("discipline.id", ondelete="RESTRICT")
-    source_id: int = _foreign_key("source.id", ondelete="CASCADE")
+    # No index of its own: the unique key starts with it, and serves every lookup by source.
+    source_id: int = Field(foreign_key="source.id", ondelete="CASCADE")
     label: str = Field(sa_type=sa.String(500), description="The aspect as the source named it.")
     text: str = Field(sa_type=sa.Text)
     position: int = Field(ge=1, description="Order of the aspect within its source.")
@@ -156,11 +195,8 @@ class Description(Tracked, table=True):
     line_end: int = _line_field()
 
 
-class Definition(Tracked, table=True):
-    __table_args__ = (
-        sa.UniqueConstraint("source_id", "discipline_id", "position"),
-        sa.CheckConstraint("line_end >= line_start", name="line_span"),
-    )
+class Definition(SourceFact, table=True):
+    __table_args__ = (sa.CheckConstraint("line_end >= line_start", name="line_span"),)
 
     id: int | None = Field(default=None, primary_key=True)
     discipline_id: int = _foreign_key("discipline.id", ondelete="RESTRICT")
@@ -171,14 +207,11 @@ class Definition(Tracked, table=True):
     line_end: int = _line_field()
 
 
-class DisciplineUse(Tracked, table=True):
+class DisciplineUse(SourceFact, table=True):
     """One item of a source's "Uses of <discipline>" list."""
 
     __tablename__ = "discipline_use"
-    __table_args__ = (
-        sa.UniqueConstraint("source_id", "discipline_id", "position"),
-        sa.CheckConstraint("line_end >= line_start", name="line_span"),
-    )
+    __table_args__ = (sa.CheckConstraint("line_end >= line_start", name="line_span"),)
 
     id: int | None = Field(default=None, primary_key=True)
     discipline_id: int = _foreign_key("discipline.id", ondelete="RESTRICT")
@@ -190,11 +223,8 @@ class DisciplineUse(Tracked, table=True):
     line_end: int = _line_field()
 
 
-class Faq(Tracked, table=True):
-    __table_args__ = (
-        sa.UniqueConstraint("source_id", "position"),
-        sa.CheckConstraint("line_end >= line_start", name="line_span"),
-    )
+class Faq(SourceFact, table=True):
+    __table_args__ = (sa.CheckConstraint("line_end >= line_start", name="line_span"),)
 
     id: int | None = Field(default=None, primary_key=True)
     source_id: int = _foreign_key("source.id", ondelete="CASCADE")
@@ -235,5 +265,8 @@ class Change(SQLModel, table=True):
 
 
 # The full-text index is DDL of its own (an FTS5 table with triggers, or tsvector columns); the
-# import hooks it to the metadata so create_all builds it wherever the tables are built.
+# import hooks it to the metadata so create_all builds it wherever the tables are built. Change
+# tracking hooks every session and engine when imported: imported with the models, no write can
+# come before it (a program that never imported it used to write untracked rows).
+import app.store.changes  # noqa: E402
 import app.store.search_index  # noqa: E402, F401

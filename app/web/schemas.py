@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -124,12 +124,49 @@ class Source(_Out):
     formats: list[str] = Field(description="The document formats the importer recognised.")
     sha256: str
     imported_at: datetime
+    url: str | None = Field(
+        description="Where the document was found (null when not recorded).",
+        examples=["https://example.org/production-vs-operations"],
+    )
+    author: str | None = Field(description="Who wrote it, as credited (null when not recorded).")
+    licence: str | None = Field(
+        description="The terms it is used under (null when not recorded).",
+        examples=["CC BY 4.0"],
+    )
+    retrieved: date | None = Field(
+        description="The day the document was retrieved (null when not recorded)."
+    )
+    lines: int = Field(
+        ge=0,
+        description="Lines of its text that /v1/sources/{slug}/lines serves (0 for a source "
+        "imported before sources kept their text: re-import it with `versus seed --force`).",
+    )
     counts: dict[str, int] = Field(description="Rows imported per entity.")
     report: dict[str, Any] | None = Field(
         None,
         description="The import report, with skipped segments (item lookups only).",
         exclude_if=lambda value: value is None,
     )
+
+
+class Line(_Out):
+    """One line of a source's text."""
+
+    number: int = Field(
+        ge=1, description="The line's number, 1-based, as facts' `line_start`/`line_end` count."
+    )
+    text: str = Field(description="The line as decoded, without its line break.")
+
+
+class SourceLines(_Out):
+    """Lines ``start`` to ``end`` of a source's text; follow ``next`` for the lines after."""
+
+    source: SourceRef
+    items: list[Line]
+    total: int = Field(description="Lines in the whole text.")
+    start: int = Field(ge=1, description="First line of this answer.")
+    end: int = Field(ge=1, description="Last line of this answer.")
+    next: str | None = Field(description="URL of the lines that follow, or null at the end.")
 
 
 class Page(_Out, Generic[T]):

@@ -27,6 +27,7 @@ from seed.text import excerpt
 GROUP_ROW = "group row: taken as a section heading, not an aspect"
 EMPTY_CELL = "empty cell: the source says nothing here"
 DUPLICATE_ASPECT = "duplicate aspect: the table names it twice; the first row is kept"
+EXTRA_CELL = "extra cell: the row has more cells than the header names; they are left out"
 NO_ASPECT = "row without an aspect in its first cell"
 
 
@@ -118,6 +119,10 @@ def comparison_rows(table: Table) -> TableRows | None:
             if slot is row_slots[0] or slot.cell is row_slots[0].cell:  # type: ignore[union-attr]
                 continue
             cells.append(Cell(discipline, slot.cell.text, slot.cell.span))
+        width = max(index for index, _ in columns) + 1
+        surplus = [slot.cell.text for slot in row_slots[width:] if slot is not None and slot.first]
+        if any(surplus):
+            found.skipped.append(SkippedSegment(row.span, EXTRA_CELL, excerpt(" | ".join(surplus))))
         if cells:
             aspect_span = row_slots[0].cell.span if row_slots[0] else row.span
             span = Span(min(aspect_span.start, *(c.span.start for c in cells)),
@@ -127,14 +132,20 @@ def comparison_rows(table: Table) -> TableRows | None:
 
 
 def _header_index(table: Table, slots: list[list[_Slot | None]]) -> int:
-    """The row that names the disciplines: the last of the leading header rows, else the
+    """The row that names the disciplines: the last of the leading header rows that names two
+    or more columns (a header-styled group row such as ``<th colspan=3>`` names one), else the
     first row with two or more texts after the first column."""
     leading = 0
     while leading < len(table.rows) and table.rows[leading].header:
         leading += 1
-    if leading:
-        return leading - 1
+    naming = [index for index in range(leading) if _named_columns(slots[index]) >= 2]
+    if naming:
+        return naming[-1]
     for index, row in enumerate(slots):
-        if sum(1 for slot in row[1:] if slot is not None and slot.cell.text) >= 2:
+        if _named_columns(row) >= 2:
             return index
     return 0
+
+
+def _named_columns(row: list[_Slot | None]) -> int:
+    return len({id(slot.cell) for slot in row[1:] if slot is not None and slot.cell.text})

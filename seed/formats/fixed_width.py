@@ -229,43 +229,103 @@ def _dropped(lines: Sequence[str], index: int, reason: str) -> Dropped:
 def _read_table(
     lines: Sequence[str], header: int, furniture: dict[int, str], clean: Callable[[str], str]
 ) -> _Found | None:
-    region = _grow(lines, header, furniture)
+    above = _header_above(lines, header, furniture)
+    below = _header_below(lines, header, furniture)
+    head_lines = (*above, header, *below)
+    region = _grow(lines, header, furniture, head_lines)
     if not region.data:
         return None
     header_pieces = pieces(lines[header])
+    if header_pieces[0].start <= TOLERANCE and any(
+        len(line.pieces) > len(header_pieces) for line in region.data[:3]
+    ):
+        # Lines right below have more columns than a header naming its aspect column: this
+        # is a caption ("Table 3.4  Comparison of …"); the header is further down.
+        return None
     starts = column_starts(header_pieces, [line.pieces for line in region.data])
     rows = _trim_trailing(_group_rows(region.data, starts), starts)
     if sum(_filled(row, starts) >= 2 for row in rows) < MIN_ROWS:
         return None
     last = rows[-1][-1].index
-    table_rows = [_header_row(header_pieces, starts, header, clean)]
+    head = [_DataLine(index, pieces(lines[index]), "none") for index in head_lines]
+    table_rows = [_header_row(head, starts, clean)]
     table_rows.extend(_body_row(row, starts, clean) for row in rows)
-    table = Table(rows=tuple(table_rows), span=Span(header + 1, last + 1))
+    top = head[0].index
+    table = Table(rows=tuple(table_rows), span=Span(top + 1, last + 1))
     dropped = tuple(
         _dropped(lines, index, reason) for index, reason in region.skipped if index < last
     )
-    first = _extend_over_rules(lines, header, -1)
+    first = _extend_over_rules(lines, top, -1)
     return _Found(table, first, _extend_over_rules(lines, last, 1), dropped)
 
 
-def _grow(lines: Sequence[str], header: int, furniture: dict[int, str]) -> _Region:
+def _header_above(lines: Sequence[str], header: int, furniture: dict[int, str]) -> list[int]:
+    """The lines right above the header that continue its cells ("Supply Chain" over
+    "Management"): each piece of them stays inside one header column, and there are fewer
+    pieces than header cells, so they are not a header of their own."""
+    starts = (-1, *(piece.start for piece in pieces(lines[header])))
+    count = len(pieces(lines[header]))
+    above: list[int] = []
+    index = header - 1
+    while index >= 0 and len(above) < 2 and index not in furniture and not is_rule(lines[index]):
+        found = pieces(lines[index])
+        if not found or len(found) >= count or not fits(found, starts, starts_row=False):
+            break
+        if any(column_of(piece.start, starts) == 0 for piece in found):
+            break  # text in the aspect column: a caption or prose, not a wrapped header
+        above.insert(0, index)
+        index -= 1
+    return above
+
+
+def _header_below(lines: Sequence[str], header: int, furniture: dict[int, str]) -> list[int]:
+    """The lines right below the header that continue its cells ("Diagnostic Medical" over
+    "Sonography"): no body row starts with an empty aspect cell, so a line there with nothing
+    in the aspect column, every piece inside one header column, still belongs to the header."""
+    starts = (-1, *(piece.start for piece in pieces(lines[header])))
+    count = len(pieces(lines[header]))
+    below: list[int] = []
+    index = header + 1
+    while index < len(lines) and len(below) < 2 and index not in furniture:
+        found = pieces(lines[index])
+        if not found or len(found) >= count or not fits(found, starts, starts_row=False):
+            break
+        if any(column_of(piece.start, starts) == 0 for piece in found):
+            break
+        below.append(index)
+        index += 1
+    return below
+
+
+def _grow(
+    lines: Sequence[str],
+    header: int,
+    furniture: dict[int, str],
+    head_lines: Sequence[int] = (),
+) -> _Region:
     """Collect the body lines that fit under the header's columns, across page breaks.
 
     Page furniture is skipped before the fit is tried, since a footer or running title can fit
-    two columns; only a bare number is tried as a table line first (a cell may hold one).
+    two columns; only a bare number is tried as a table line first (a cell may hold one). The
+    header's lines (``head_lines``, the header with the lines it wraps over) repeated after a
+    page break are skipped as a whole.
     """
     provisional = (-1, *(piece.start for piece in pieces(lines[header])))
-    header_text = normalise_space(lines[header])
+    head = [normalise_space(lines[i]) for i in head_lines] or [normalise_space(lines[header])]
     data: list[_DataLine] = []
     skipped: list[tuple[int, str]] = []
     pending: list[tuple[int, str | None]] = []  # lines since the last data line
-    for index in range(header + 1, len(lines)):
+    index = max(head_lines, default=header)
+    while index + 1 < len(lines):
+        index += 1
         line = lines[index]
         found = pieces(line)
+        repeated = [normalise_space(text) for text in lines[index : index + len(head)]]
         if not found or is_rule(line):
             pending.append((index, None))
-        elif normalise_space(line) == header_text:
-            pending.append((index, REPEATED_HEADER))
+        elif repeated == head:
+            pending.extend((at, REPEATED_HEADER) for at in range(index, index + len(head)))
+            index += len(head) - 1
         elif index in furniture and not _BARE_NUMBER.fullmatch(line):
             pending.append((index, furniture[index]))
         elif fits(found, provisional, starts_row=bool(pending) or not data):
@@ -399,12 +459,17 @@ def _trim_trailing(rows: list[list[_DataLine]], starts: Sequence[int]) -> list[l
 
 
 def _header_row(
-    header: Sequence[Piece], starts: Sequence[int], index: int, clean: Callable[[str], str]
+    head: Sequence[_DataLine], starts: Sequence[int], clean: Callable[[str], str]
 ) -> TableRow:
-    span = Span(index + 1, index + 1)
-    texts = _cells(_DataLine(index, tuple(header), "none"), starts)
+    """The header cells, each the header lines' texts in its column joined in line order."""
+    span = Span(head[0].index + 1, head[-1].index + 1)
+    parts: dict[int, list[str]] = {}
+    for line in head:
+        for column, text in _cells(line, starts).items():
+            parts.setdefault(column, []).append(text)
     cells = tuple(
-        TableCell(clean(texts.get(column, "")), span, header=True) for column in range(len(starts))
+        TableCell(clean(" ".join(parts.get(column, []))), span, header=True)
+        for column in range(len(starts))
     )
     return TableRow(cells, span, header=True)
 

@@ -42,6 +42,7 @@ from seed.blocks import (
     DefinitionItem,
     DefinitionList,
     Document,
+    Dropped,
     Heading,
     Line,
     ListBlock,
@@ -53,7 +54,7 @@ from seed.blocks import (
 )
 from seed.formats.fixed_width import scan_fixed_width
 from seed.records import Span
-from seed.text import normalise_space
+from seed.text import excerpt, normalise_space
 
 MARKDOWN_KIND = "markdown"
 TEXT_KIND = "text"
@@ -68,11 +69,27 @@ _TEXT_TOKENS = frozenset({"text", "text_special", "code_inline"})
 _BREAK_TOKENS = frozenset({"softbreak", "hardbreak"})
 
 
+FRONT_MATTER = "front matter: metadata, not content"
+
+
 def parse_markdown(file_name: str, text: str) -> Document:
     """Parse a Markdown document into blocks."""
     lines = source_lines(text)
-    blocks = _parse_blocks(lines, plain_text=False)
-    return Document(file_name=file_name, kind=MARKDOWN_KIND, lines=tuple(lines), blocks=blocks)
+    tokens = _parser(plain_text=False).parse("\n".join(lines))
+    root = SyntaxTreeNode(tokens)
+    blocks = list(_blocks(root.children, lines))
+    dropped = [
+        Dropped(_span(node, lines), FRONT_MATTER, excerpt(node.content))
+        for node in root.children
+        if node.type == "front_matter"
+    ]
+    return Document(
+        file_name=file_name,
+        kind=MARKDOWN_KIND,
+        lines=tuple(lines),
+        blocks=blocks,
+        dropped=dropped,
+    )
 
 
 def parse_text(file_name: str, text: str) -> Document:
@@ -254,8 +271,24 @@ def _table(node: SyntaxTreeNode, lines: Sequence[str]) -> Table:
                 TableCell(_inline_text(cell), span, header=cell.type == "th")
                 for cell in row.children
             )
-            rows.append(TableRow(cells, span, header=header))
+            # GFM drops cells beyond the header's count; keep them, so they are reported.
+            raw = _raw_cells(lines[span.start - 1])
+            extra = tuple(
+                TableCell(plain_inline(text), span) for text in raw[len(cells) :] if text.strip()
+            )
+            rows.append(TableRow(cells + extra, span, header=header))
     return Table(rows=tuple(rows), span=_span(node, lines))
+
+
+_CELL_BREAK = re.compile(r"(?<!\\)\|")
+
+
+def _raw_cells(line: str) -> list[str]:
+    """A table line's cells as written, split at unescaped pipes, outer pipes removed."""
+    text = line.strip()
+    text = text[1:] if text.startswith("|") else text
+    text = text[:-1] if text.endswith("|") and not text.endswith("\\|") else text
+    return _CELL_BREAK.split(text)
 
 
 def _definition_list(node: SyntaxTreeNode, lines: Sequence[str]) -> DefinitionList:

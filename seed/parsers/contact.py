@@ -29,7 +29,10 @@ _POSTCODE = re.compile(
 )
 _CALL_TO_ACTION = re.compile(
     r"\b(?:apply (?:online|now|today)|contact (?:us|details)|get in touch|reach out|call us"
-    r"|enrol(?:l)?(?:ing|ment)?|register(?:ing| now| today| online)|registration"
+    r"|enrol(?:l)?(?:ment)? (?:now|today|online|is open|opens|closes)"
+    r"|register (?:now|today|online|here)|registration (?:is )?(?:open|required|closes)"
+    r"|(?:enrol(?:l)?ing|registering|signing up|applying) (?:in|for|on|at|today|now)\b"
+    r"|book (?:now|today|a (?:place|call|consultation|demo))|sign up (?:now|today)"
     r"|visit our (?:campus|website|office|site))\b",
     re.IGNORECASE,
 )

@@ -30,8 +30,30 @@ _DEFINING = re.compile(
     r"(?:refers to|is defined as|(?:can|may) be defined as"
     r"|is the (?:process|practice|discipline|function) of)\b"
 )
+# After a first definition, a later sentence may define the next discipline more loosely
+# ("UI design is the craft of …"); it ends the definition before it.
+_LATER_DEFINING = re.compile(
+    r"(?<=[.!?] )(?P<subject>[A-Z][\w'\u2019-]*(?: [A-Za-z][\w'\u2019-]*){0,3}) "
+    r"(?:(?:is|are) (?:a|an|the)\b|refers to|is defined as)"
+)
 _PRONOUNS = frozenset(
-    {"it", "this", "that", "these", "those", "they", "which", "there", "what", "who"}
+    {
+        "it",
+        "this",
+        "that",
+        "these",
+        "those",
+        "they",
+        "which",
+        "there",
+        "what",
+        "who",
+        "and",
+        "or",
+        "but",
+        "so",
+        "yet",
+    }
 )
 _NAME = r"[^.,;:!?]+?"
 _LEAD_SENTENCES = (
@@ -56,14 +78,15 @@ PIECE_SEPARATOR = " … "
 def extract_prose_definitions(source: TextSource, *, strict: bool) -> list[Extraction]:
     extraction = Extraction(format=DEFINITIONS)
     for paragraph in _prose_paragraphs(source):
-        match = next(_defining_clauses(paragraph.text), None)
-        if match is None:
+        clauses = _definitions_in(paragraph.text)
+        if not clauses:
             continue
-        start = match.start("subject")
-        span = Span(paragraph.line_at(start), paragraph.end)
-        extraction.definitions.append(
-            DefinitionRecord(match.group("subject"), paragraph.text[start:], span)
-        )
+        ends = [clause.start("subject") for clause in clauses[1:]] + [len(paragraph.text)]
+        for clause, end in zip(clauses, ends, strict=True):
+            start = clause.start("subject")
+            text = paragraph.text[start:end].strip()
+            span = Span(paragraph.line_at(start), paragraph.line_at(start + len(text) - 1))
+            extraction.definitions.append(DefinitionRecord(clause.group("subject"), text, span))
         extraction.claimed.update(range(paragraph.start, paragraph.end + 1))
     return [extraction] if extraction.definitions else []
 
@@ -97,8 +120,32 @@ def _prose_paragraphs(source: TextSource) -> Iterator[Paragraph]:
 
 def _defining_clauses(text: str) -> Iterator[re.Match[str]]:
     for match in _DEFINING.finditer(text):
-        if match.group("subject").split()[0].lower() not in _PRONOUNS:
+        if _not_pronoun(match):
             yield match
+
+
+def _not_pronoun(match: re.Match[str]) -> bool:
+    return match.group("subject").split()[0].lower() not in _PRONOUNS
+
+
+def _definitions_in(text: str) -> list[re.Match[str]]:
+    """The paragraph's defining clauses: the first, then each later one that starts a sentence
+    and defines something else ("Statistics is … . Mathematics is … ."); each definition runs
+    to the next one or to the end of the paragraph."""
+    found: list[re.Match[str]] = []
+    first = next(_defining_clauses(text), None)
+    if first is None:
+        return found
+    later = (m for m in _LATER_DEFINING.finditer(text, first.end()) if _not_pronoun(m))
+    for match in sorted([first, *later], key=lambda m: m.start("subject")):
+        if not found:
+            found.append(match)
+            continue
+        subject = match.group("subject").lower()
+        at_sentence = text[: match.start("subject")].rstrip().endswith((".", "!", "?"))
+        if at_sentence and all(subject != earlier.group("subject").lower() for earlier in found):
+            found.append(match)
+    return found
 
 
 def _lead_sentence(text: str) -> re.Match[str] | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from seed.extract.tables import EMPTY_CELL, EXTRA_CELL
 from seed.parse import iter_csv_rows, parse_document
 from seed.reading import decode_source, iter_source_lines
 from seed.records import ComparisonRow, ParsedDocument, SourceError, Span
@@ -102,18 +103,6 @@ def test_pipe_table_broken_across_lines() -> None:
     ("name", "text", "line", "detail"),
     [
         (
-            "t.md",
-            "| Aspect | A | B |\n|---|---|---|\n| Goal | x | y |\n| Scope | only one |\n",
-            4,
-            "row has 2 cells but the header has 3 (missing cell)",
-        ),
-        (
-            "t.md",
-            "| Aspect | A | B |\n|---|---|---|\n| Goal | x | y | z |\n",
-            3,
-            "row has 4 cells but the header has 3 (too many cells)",
-        ),
-        (
             "t.txt",
             "| Basis |\nA |\nB |\n|---|---|---|\n| Focus |\nx |\n| Scope |\ny |\nz |\n",
             5,
@@ -126,15 +115,44 @@ def test_pipe_table_broken_across_lines() -> None:
             "row has 2 cells but the header has 3 (missing cell)",
         ),
     ],
-    ids=["markdown missing cell", "markdown extra cell", "broken form missing cell", "last row"],
+    ids=["broken form missing cell", "last row"],
 )
-def test_table_row_with_wrong_cell_count_is_an_error(
+def test_broken_pipe_table_row_with_wrong_cell_count_is_an_error(
     name: str, text: str, line: int, detail: str
 ) -> None:
     for strict in (False, True):
         with pytest.raises(SourceError) as caught:
             parse_document(name, text, strict=strict)
         assert str(caught.value) == f"{name}:{line}: {detail}"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "reason", "rows"),
+    [
+        (
+            "| Aspect | A | B |\n|---|---|---|\n| Goal | x | y |\n| Scope | only one |\n",
+            4,
+            EMPTY_CELL,
+            [("Goal", [("A", "x"), ("B", "y")]), ("Scope", [("A", "only one")])],
+        ),
+        (
+            "| Aspect | A | B |\n|---|---|---|\n| Goal | x | y | z |\n| Scope | p | q |\n",
+            3,
+            EXTRA_CELL,
+            [("Goal", [("A", "x"), ("B", "y")]), ("Scope", [("A", "p"), ("B", "q")])],
+        ),
+    ],
+    ids=["missing cell", "extra cell"],
+)
+def test_markdown_row_with_wrong_cell_count_is_skipped_or_fatal_in_strict_mode(
+    text: str, line: int, reason: str, rows: list[tuple[str, list[tuple[str, str]]]]
+) -> None:
+    document = parse_document("t.md", text)
+    assert as_tuples(document.rows) == rows
+    assert [(s.span, s.reason) for s in document.skipped] == [(Span(line, line), reason)]
+    with pytest.raises(SourceError) as caught:
+        parse_document("t.md", text, strict=True)
+    assert str(caught.value) == f"t.md:{line}: {reason}"
 
 
 def test_empty_markdown_cell_is_skipped_or_fatal_in_strict_mode() -> None:
@@ -145,9 +163,9 @@ def test_empty_markdown_cell_is_skipped_or_fatal_in_strict_mode() -> None:
         ("Scope", [("A", "y"), ("B", "z")]),
     ]
     (skipped,) = document.skipped
-    assert (skipped.span, skipped.reason) == (Span(3, 3), "empty cell for B")
-    assert skipped.excerpt == "| Goal | x | |"
-    with pytest.raises(SourceError, match=r"^t\.md:3: empty cell for B$"):
+    assert (skipped.span, skipped.reason) == (Span(3, 3), EMPTY_CELL)
+    assert skipped.excerpt == "Goal / B"
+    with pytest.raises(SourceError, match=r"^t\.md:3: empty cell"):
         parse_document("t.md", text, strict=True)
 
 

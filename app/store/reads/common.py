@@ -155,6 +155,11 @@ def source_select(*extra: SQLColumn) -> AnySelect:
         col(Source.sha256),
         col(Source.imported_at),
         col(Source.report),
+        col(Source.url),
+        col(Source.author),
+        col(Source.licence),
+        col(Source.retrieved),
+        col(Source.line_count),
         *extra,
     )
 
