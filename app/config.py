@@ -7,6 +7,7 @@ variable and the value it had, so a typo in a deployment is found before the fir
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
@@ -66,6 +67,42 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["*"],
         description="Origins allowed by CORS, comma-separated; `*` allows any.",
+    )
+    keep_alive_timeout: int = Field(
+        5,
+        ge=1,
+        le=3600,
+        description="Seconds `versus serve` keeps a connection that sends nothing open: a new "
+        "one before its first request, a kept-alive one between requests.",
+    )
+    read_timeout: int = Field(
+        10,
+        ge=1,
+        le=3600,
+        description="Seconds a client has to send a whole request (request line, headers and "
+        "any body) once its first byte arrived; a slower one is answered 408 and disconnected.",
+    )
+    max_header_bytes: int = Field(
+        32768,
+        ge=1024,
+        le=1_048_576,
+        description="Largest request line and headers accepted, in bytes; a larger request is "
+        "answered 431 and disconnected.",
+    )
+    max_connections: int = Field(
+        1024,
+        ge=1,
+        le=1_000_000,
+        description="Open connections each worker keeps (never more than half its open-file "
+        "limit, or that limit less 256 if more). A new connection beyond it closes the one "
+        "idle longest; with none idle it is answered 503.",
+    )
+    backlog: int = Field(
+        2048,
+        ge=1,
+        le=65535,
+        description="Connections the kernel queues for `versus serve` before it accepts them "
+        "(the kernel caps it at net.core.somaxconn).",
     )
 
     @field_validator("log_level", mode="before")
@@ -127,8 +164,22 @@ def _describe(exc: ValidationError) -> str:
     for error in exc.errors():
         name = ENV_PREFIX + ".".join(str(part) for part in error["loc"][:1]).upper()
         message = error["msg"].removeprefix("Value error, ")
-        problems.append(f"{name}={error.get('input')!r}: {message}")
+        problems.append(redact_url(f"{name}={error.get('input')!r}: {message}"))
     return "invalid setting: " + "; ".join(problems)
+
+
+# user:password@ in a URL's authority, and password=… in its query (libpq takes both).
+_URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^/@\s:]*:)[^@\n]*(?=@)")
+_QUERY_PASSWORD = re.compile(r"(?P<head>[?&]password=)[^&\s'\"]*", re.IGNORECASE)
+REDACTED = "***"
+
+
+def redact_url(text: str) -> str:
+    """``text`` with the password of every URL in it replaced by ``***``; for every message
+    that shows a database URL (an invalid setting, a database error), since a message may end
+    up in a log or a terminal shared with others."""
+    text = _URL_PASSWORD.sub(lambda m: m["head"] + REDACTED, text)
+    return _QUERY_PASSWORD.sub(lambda m: m["head"] + REDACTED, text)
 
 
 @lru_cache(maxsize=1)

@@ -6,15 +6,20 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+import fastapi_offline
+from fastapi import FastAPI, Request, Response
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
+from starlette.responses import FileResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import __version__
 from app.config import Settings, get_settings
+from app.domain.errors import NotFound
 from app.store.engines import create_db_engine
 from app.store.versions import VersionReader
 from app.web import pipeline
@@ -118,6 +123,8 @@ def create_app(
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's pages load their scripts from a CDN: _docs serves its own
+        redoc_url=None,
     )
     app.router.route_class = StrictQueryRoute  # every route rejects unknown query parameters
     app.state.settings = settings
@@ -131,6 +138,7 @@ def create_app(
     for module in (disciplines, aspects, compare, search, facts, sources):
         app.include_router(module.router)
     app.include_router(_meta)
+    app.include_router(_docs)
 
     def openapi() -> dict[str, Any]:
         return build_openapi(app)
@@ -161,3 +169,51 @@ def _root() -> Root:
             "search": "/v1/search",
         },
     )
+
+
+# The interactive reference, with Swagger UI and ReDoc from an installed package (fastapi-offline
+# bundles both): nothing is fetched from elsewhere, so /docs works offline and behind firewalls.
+DOCS_ASSETS = "/docs/assets"
+_ASSETS_FOLDER = Path(fastapi_offline.__file__).resolve().parent / "static"
+_ASSET_TYPES = {
+    "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+    "swagger-ui.css": "text/css; charset=utf-8",
+    "redoc.standalone.js": "text/javascript; charset=utf-8",
+    "favicon.png": "image/png",
+}
+_docs = DeclaredRouter(
+    declaration=PUBLIC, route_class=StrictQueryRoute, include_in_schema=False, tags=["meta"]
+)
+
+
+@_docs.get("/docs")
+async def _swagger_ui(request: Request) -> Response:
+    assets = request.scope.get("root_path", "") + DOCS_ASSETS
+    return get_swagger_ui_html(
+        openapi_url=request.scope.get("root_path", "") + "/openapi.json",
+        title="versus: API reference",
+        swagger_js_url=f"{assets}/swagger-ui-bundle.js",
+        swagger_css_url=f"{assets}/swagger-ui.css",
+        swagger_favicon_url=f"{assets}/favicon.png",
+    )
+
+
+@_docs.get("/redoc")
+async def _redoc(request: Request) -> Response:
+    assets = request.scope.get("root_path", "") + DOCS_ASSETS
+    return get_redoc_html(
+        openapi_url=request.scope.get("root_path", "") + "/openapi.json",
+        title="versus: API reference",
+        redoc_js_url=f"{assets}/redoc.standalone.js",
+        redoc_favicon_url=f"{assets}/favicon.png",
+        with_google_fonts=False,
+    )
+
+
+@_docs.get(DOCS_ASSETS + "/{name}")
+async def _docs_asset(name: str) -> Response:
+    media_type = _ASSET_TYPES.get(name)
+    if media_type is None:
+        known = ", ".join(sorted(_ASSET_TYPES))
+        raise NotFound(f"No documentation asset {name!r}; there are {known}.")
+    return FileResponse(_ASSETS_FOLDER / name, media_type=media_type)

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
+from tests.asgi_helpers import call
 from tests.seed_helpers import FIXTURES, load_bundled, load_files
 
 READ_PATHS = [
@@ -163,3 +164,129 @@ def test_large_bodies_are_gzipped(api: TestClient) -> None:
     assert response.json()["total"] == 100
     small = api.get("/v1/disciplines/nope", headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in small.headers
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/v1/aspects?discipline=nope", 400),
+        ("/v1/aspects?limit=0", 422),
+        ("/v1/compare?aspect=nope", 404),
+        ("/v1/aspects/nope", 404),
+        ("/v1/sources/nope/lines", 404),
+        ("/v1/nope", 404),
+        ("/nope", 404),
+    ],
+)
+@pytest.mark.parametrize(
+    "condition",
+    [{"If-None-Match": "*"}, {"If-None-Match": 'W/"x", *'},
+     {"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"}],
+)  # fmt: skip
+def test_a_condition_never_turns_an_error_into_a_304(
+    api: TestClient, path: str, status: int, condition: dict[str, str]
+) -> None:
+    for _ in range(2):  # nothing is cached for an error: the same again
+        response = api.get(path, headers=condition)
+        assert response.status_code == status
+        assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("path", READ_PATHS)
+def test_if_none_match_star_is_a_304_for_what_exists(api: TestClient, path: str) -> None:
+    first = api.get(path, headers={"If-None-Match": "*"})  # a miss: the route answers first
+    assert first.status_code == 304
+    assert first.content == b""
+    api.get(path)
+    again = api.get(path, headers={"If-None-Match": "*"})  # now from the cache
+    assert again.status_code == 304
+    assert again.headers["etag"] == api.get(path).headers["etag"]
+
+
+@pytest.mark.parametrize(
+    ("path", "condition"),
+    [("/v1/aspects/scope", None), ("/v1/aspects/scope", b"*"), ("/v1/aspects", b"*")],
+)
+def test_a_304_the_route_answered_is_one_start_and_one_empty_body(
+    api: TestClient, path: str, condition: bytes | None
+) -> None:
+    etag = api.get(path, headers={"Accept-Encoding": "gzip"}).headers["etag"]
+    # ?format=json: the same representation under another cache key, so the route answers.
+    headers = [(b"host", b"testserver"), (b"accept-encoding", b"gzip"),
+               (b"if-none-match", condition or etag.encode())]  # fmt: skip
+    answer = call(api.app, path.encode(), b"format=json", headers)
+    assert [m["type"] for m in answer.messages] == ["http.response.start", "http.response.body"]
+    assert answer.status == 304
+    assert answer.body == b""
+
+
+@pytest.mark.parametrize(
+    ("accept", "content_type"),
+    [
+        ("*/*;q=abc", "application/json"),
+        ("text/csv;q=abc, application/json;q=0.5", "text/csv; charset=utf-8"),
+        ("text/plain;q=, application/json;q=0.9", "text/plain; charset=utf-8"),
+        ("application/json;q=2, text/csv", "application/json"),
+        ("text/csv;q=nan, application/json;q=0.9", "text/csv; charset=utf-8"),
+        (", ,", "application/json"),
+    ],
+)
+def test_a_malformed_quality_counts_as_1(api: TestClient, accept: str, content_type: str) -> None:
+    response = api.get("/v1/aspects", headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == content_type
+
+
+def test_a_zero_quality_still_refuses(api: TestClient) -> None:
+    assert api.get("/v1/aspects", headers={"Accept": "text/csv;q=0"}).status_code == 406
+    assert api.get("/v1/aspects", headers={"Accept": "*/*;q=-1"}).status_code == 406
+
+
+LARGE = "/v1/descriptions?limit=200"  # well over the 1 KiB below which nothing is gzipped
+SMALL = "/v1/disciplines?limit=1"
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "large", "small"),
+    [
+        ("gzip", "gzip", None),
+        ("gzip;q=0", None, None),
+        ("gzip;q=0, deflate", None, None),
+        ("gzip;q=0.5", "gzip", None),
+        ("GZIP", "gzip", None),
+        ("x-gzip", "gzip", None),
+        ("*", "gzip", None),
+        ("*;q=0.5, identity", None, None),  # identity preferred
+        ("br", None, None),
+        ("", None, None),
+        ("identity;q=0, gzip", "gzip", "gzip"),  # identity refused: even a small body
+        ("*;q=0, gzip", "gzip", "gzip"),
+        ("gzip;q=abc", "gzip", None),
+    ],
+)
+def test_accept_encoding_is_honoured(
+    api: TestClient, accept_encoding: str, large: str | None, small: str | None
+) -> None:
+    for path, expected in ((LARGE, large), (SMALL, small), (LARGE, large), (SMALL, small)):
+        response = api.get(path, headers={"Accept-Encoding": accept_encoding})
+        assert response.status_code == 200
+        assert response.headers.get("content-encoding") == expected, (path, accept_encoding)
+        assert response.json()["items"]
+
+
+@pytest.mark.parametrize("accept_encoding", ["identity;q=0", "*;q=0", "gzip;q=0, identity;q=0"])
+def test_refusing_every_coding_is_a_406_problem(api: TestClient, accept_encoding: str) -> None:
+    for path in (LARGE, "/v1/aspects/scope", "/healthz"):
+        response = api.get(path, headers={"Accept-Encoding": accept_encoding})
+        assert response.status_code == 406
+        assert response.headers["content-type"] == "application/problem+json"
+        assert "Accept-Encoding" in response.json()["detail"]
+
+
+def test_each_coding_has_its_own_etag(api: TestClient) -> None:
+    for path in (SMALL, "/v1/aspects/scope"):
+        etags = {
+            api.get(path, headers={"Accept-Encoding": coding}).headers["etag"]
+            for coding in ("identity", "gzip", "identity;q=0, gzip")
+        }
+        assert len(etags) == 3, path

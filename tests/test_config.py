@@ -76,3 +76,31 @@ def test_invalid_setting_names_variable_and_value(
         load_settings(_env_file=None)
     assert f"{variable}={value!r}" in str(caught.value)
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("mysql://root:s3cret@db/x", "mysql://root:***@db/x"),
+        ("postgresql://u:s3cret@db:port/x", "postgresql://u:***@db:port/x"),
+        ("postgresql+asyncpg://db/x?password=s3cret&ssl=1", "?password=***&ssl=1"),
+    ],
+)
+def test_an_invalid_database_url_is_shown_without_its_password(
+    monkeypatch: pytest.MonkeyPatch, value: str, shown: str
+) -> None:
+    monkeypatch.setenv("VERSUS_DATABASE_URL", value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_env_file=None)
+    assert "VERSUS_DATABASE_URL=" in str(caught.value)
+    assert shown in str(caught.value)
+    assert "s3cret" not in str(caught.value)
+
+
+def test_server_limits_have_stated_defaults() -> None:
+    settings = load_settings(_env_file=None)
+    assert settings.keep_alive_timeout == 5
+    assert settings.read_timeout == 10
+    assert settings.max_header_bytes == 32768
+    assert settings.max_connections == 1024
+    assert settings.backlog == 2048

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from app.config import Settings
 from app.main import create_app
@@ -27,7 +30,58 @@ def test_readyz_when_migrated(settings: Settings, empty_database_url: str) -> No
         "status": "ready",
         "database": "ok",
         "revision": migrate.head_revision(),
+        "read_only": False,
     }
+
+
+@pytest.mark.parametrize(
+    ("statement", "unreadable"),
+    [
+        ("ALTER TABLE aspect RENAME TO aspect_renamed", ["aspect"]),
+        ("ALTER TABLE discipline RENAME COLUMN name TO title", ["discipline"]),
+    ],
+)
+def test_readyz_when_a_table_cannot_be_read(
+    settings: Settings, empty_database_url: str, statement: str, unreadable: list[str]
+) -> None:
+    engine = create_db_engine(empty_database_url)
+    migrate.upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(text(statement))
+    with TestClient(create_app(settings, engine)) as client:
+        response = client.get("/readyz")
+    engine.dispose()
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["database"] == "unreadable"
+    assert body["unreadable"] == unreadable
+    assert f"cannot be read: {unreadable[0]}." in body["detail"]
+    assert "SELECT" not in response.text
+
+
+def test_readyz_says_when_the_database_is_read_only(
+    settings: Settings, empty_database_url: str
+) -> None:
+    engine = create_db_engine(empty_database_url)
+    migrate.upgrade(engine)
+    url = make_url(empty_database_url)
+    if url.get_backend_name() == "sqlite":
+        # What the engine opens a file it cannot write as (tests/test_read_only.py makes one).
+        read_only_url = f"sqlite:///file:{url.database}?mode=ro&uri=true"
+    else:
+        with engine.begin() as connection:
+            connection.execute(
+                text(f'ALTER DATABASE "{url.database}" SET default_transaction_read_only = on')
+            )
+        read_only_url = empty_database_url
+    engine.dispose()
+    read_only = create_db_engine(read_only_url)
+    with TestClient(create_app(settings, read_only)) as client:
+        response = client.get("/readyz")
+    read_only.dispose()
+    assert response.status_code == 200, response.text
+    assert response.json()["read_only"] is True
 
 
 def test_readyz_when_not_migrated(settings: Settings, empty_database_url: str) -> None:

@@ -69,6 +69,20 @@ class InvalidParameters(AppError):
     status, slug, title = 422, "invalid-parameters", "Invalid Parameters"
 
 
+class RequestTimeout(AppError):
+    """The request did not arrive whole in time (`VERSUS_READ_TIMEOUT`); the connection is
+    closed. Send it again, all at once."""
+
+    status, slug, title = 408, "request-timeout", "Request Timeout"
+
+
+class HeaderFieldsTooLarge(AppError):
+    """The request line and headers are larger than the server accepts
+    (`VERSUS_MAX_HEADER_BYTES`); the connection is closed. Send fewer or shorter headers."""
+
+    status, slug, title = 431, "header-fields-too-large", "Request Header Fields Too Large"
+
+
 class ServiceUnavailable(AppError):
     """The service cannot answer now (for example the database is down or not migrated)."""
 
@@ -84,6 +98,8 @@ PROBLEM_TYPES: tuple[type[AppError], ...] = (
     Conflict,
     PreconditionFailed,
     InvalidParameters,
+    RequestTimeout,
+    HeaderFieldsTooLarge,
     ServiceUnavailable,
 )
 BY_STATUS = {cls.status: cls for cls in PROBLEM_TYPES if cls is not AppError}

@@ -8,10 +8,13 @@ plain (deferred) ``BEGIN`` so they never take the write lock.
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, create_engine, make_url
@@ -37,25 +40,81 @@ def _create_sqlite_engine(url: URL, *, echo: bool) -> Engine:
     if in_memory:
         # One shared connection, or every checkout would see its own empty database.
         kwargs["poolclass"] = StaticPool
-    else:
+    elif url.query.get("uri") is None:
         Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+        url = read_only_if_unwritable(url)
     engine = create_engine(url, echo=echo, **kwargs)
-    event.listen(engine, "connect", _configure_sqlite_connection)
+    # A read-only database keeps its journal mode: changing it is a write.
+    wal = not is_read_only(url)
+    event.listen(engine, "connect", functools.partial(_configure_sqlite_connection, wal=wal))
     event.listen(engine, "begin", _begin_sqlite_transaction)
     return engine
 
 
-def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any, *, wal: bool) -> None:
     # Take BEGIN away from the sqlite3 module so _begin_sqlite_transaction decides its kind.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        if wal:
+            cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
     finally:
         cursor.close()
+
+
+# --- Read-only SQLite files -------------------------------------------------------------------
+# A file or folder the service cannot write (a read-only volume, a file owned by another user)
+# is opened read-only, so reads answer instead of failing with "attempt to write a readonly
+# database" when the connection is set up.
+
+
+def read_only_if_unwritable(url: URL) -> URL:
+    """``url`` as a read-only URI filename when its SQLite file, or the folder it is in, cannot
+    be written by this process (a file that does not exist yet is left to be created).
+
+    ``mode=ro`` reads a WAL database through its ``-shm`` index, created beside it if need be.
+    Where it cannot be (the folder is read-only and there is none) the file is opened
+    ``immutable``: SQLite reads it as it is, without locks, so a change made to it while the
+    service runs is not seen until a restart. A database whose ``-wal`` holds changes but has
+    no ``-shm`` stays ``mode=ro``, which fails to open rather than serve data without them.
+    """
+    path = Path(url.database or "").expanduser().resolve()
+    folder_writable = os.access(path.parent, os.W_OK)
+    if not path.exists() or (folder_writable and os.access(path, os.W_OK)):
+        return url
+    shm, wal = (path.with_name(path.name + suffix) for suffix in ("-shm", "-wal"))
+    logged = wal.exists() and wal.stat().st_size > 0
+    how = {"mode": "ro"} if folder_writable or shm.exists() or logged else {"immutable": "1"}
+    query = {**url.query, **how, "uri": "true"}
+    return url.set(database=f"file:{quote(str(path))}", query=query)
+
+
+def is_read_only(url: URL) -> bool:
+    """Whether ``url`` opens a SQLite database read-only (``mode=ro`` or ``immutable``)."""
+    query = url.query
+    return url.get_backend_name() == "sqlite" and (
+        query.get("mode") == "ro" or query.get("immutable") in ("1", "true")
+    )
+
+
+def sqlite_file(engine: Engine) -> tuple[str, bool] | None:
+    """The name ``sqlite3.connect`` opens the engine's database file by, and whether it is a URI
+    filename, as the engine's own connections get them; None for a database in memory or on
+    another backend."""
+    url = engine.url
+    database = url.database or ""
+    if engine.dialect.name != "sqlite" or database in ("", ":memory:"):
+        return None
+    if url.query.get("mode") == "memory":
+        return None
+    args, options = engine.dialect.create_connect_args(url)
+    return str(args[0]), bool(options.get("uri", False))
+
+
+# --- end of read-only SQLite files --------------------------------------------------------------
 
 
 def _begin_sqlite_transaction(connection: Connection) -> None:
@@ -89,13 +148,20 @@ def write_session(engine: Engine) -> Iterator[Session]:
 
 
 def refresh_statistics(connection: Connection, *, only_if_missing: bool = False) -> None:
-    """Give SQLite's query planner statistics on the data (``ANALYZE``); loaders call it after
+    """Give the query planner statistics on the data (``ANALYZE``); loaders call it after
     changing many rows. With ``only_if_missing``, only where none were ever gathered.
 
     Without them SQLite guesses each index equally selective: asked for an aspect's descriptions
     in one discipline, it scanned the discipline's (half of all descriptions) for every aspect,
-    not the aspect's few. PostgreSQL's autovacuum gathers its statistics itself.
+    not the aspect's few. PostgreSQL's autovacuum gathers statistics too, but only a while after
+    a load: until then, a query for one source's descriptions of a thousand aspects read all of
+    the source's (90 ms where the index answers in 3 ms), so a load gathers them at once. On
+    PostgreSQL ``only_if_missing`` leaves the work to autovacuum.
     """
+    if connection.dialect.name == "postgresql":
+        if not only_if_missing:
+            connection.exec_driver_sql("ANALYZE")
+        return
     if connection.dialect.name != "sqlite":
         return
     if not (only_if_missing and has_sqlite_table(connection, "sqlite_stat1")):

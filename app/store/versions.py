@@ -17,6 +17,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session as OrmSession
 
+from app.store.engines import sqlite_file
+
 _READ = text("SELECT epoch, version, updated_at FROM dataset_meta WHERE id = 1")
 _READ_SQLITE = _READ.text  # the same statement, for the plain sqlite3 connection
 
@@ -82,9 +84,9 @@ class VersionReader:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        database = engine.url.database or ""
-        file_backed = engine.dialect.name == "sqlite" and database not in ("", ":memory:")
-        self._path = database if file_backed else None
+        # The file as the engine opens it (read-only, when it cannot be written).
+        self._path: str | None
+        self._path, self._uri = sqlite_file(engine) or (None, False)
         self._connection: sqlite3.Connection | None = None
         self._data_version: int | None = None
         self._version = EMPTY
@@ -102,7 +104,9 @@ class VersionReader:
                 return dataset_version(connection)
         try:
             if self._connection is None:
-                self._connection = sqlite3.connect(self._path, check_same_thread=False)
+                self._connection = sqlite3.connect(
+                    self._path, check_same_thread=False, uri=self._uri
+                )
             # data_version changes whenever another connection commits: only then is the
             # version worth reading again.
             data_version = self._connection.execute("PRAGMA data_version").fetchone()[0]

@@ -52,9 +52,18 @@ def declaration_of(endpoint: Any) -> Declaration:
     return found
 
 
+def operation_id(name: str) -> str:
+    """The OpenAPI operation id of the endpoint function ``name``: camelCase, without leading
+    underscores (``list_aspects`` → ``listAspects``), so it stays what the function is called
+    whatever its path."""
+    first, *rest = name.lstrip("_").split("_")
+    return first + "".join(word[:1].upper() + word[1:] for word in rest)
+
+
 class DeclaredRouter(APIRouter):
     """An APIRouter whose routes carry a :class:`Declaration` (the router's, unless a route
-    gives its own with ``declaration=``)."""
+    gives its own with ``declaration=``) and a short operation id (:func:`operation_id`,
+    unless a route gives its own with ``operation_id=``)."""
 
     def __init__(self, *, declaration: Declaration = PRIVATE, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -63,12 +72,12 @@ class DeclaredRouter(APIRouter):
     def api_route(  # type: ignore[override]
         self, path: str, *, declaration: Declaration | None = None, **kwargs: Any
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        register = super().api_route(path, **kwargs)
         chosen = declaration or self.declaration
 
         def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
             setattr(func, _ATTRIBUTE, chosen)
-            return register(func)
+            named = {"operation_id": operation_id(func.__name__), **kwargs}
+            return super(DeclaredRouter, self).api_route(path, **named)(func)
 
         return decorator
 

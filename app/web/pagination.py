@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 
 from app.domain.errors import BadRequest
 from app.store.dialect import AnySelect
-from app.store.keyset import Sort, fetch_page
+from app.store.keyset import InvalidPosition, Sort, check_position, fetch_page
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 20
@@ -47,7 +47,9 @@ async def page_params(
         str | None,
         Query(
             max_length=2000,
-            description="Opaque position from a previous page's `next`; do not build it.",
+            description="Opaque position from a previous page's `next`; do not build it. "
+            "Not with `offset` (both is a 400). A cursor no page of this list and `sort` "
+            "issued is a 400 naming `cursor`.",
         ),
     ] = None,
     offset: Annotated[
@@ -55,13 +57,18 @@ async def page_params(
         Query(
             ge=0,
             le=MAX_OFFSET,
-            description="Rows to skip, for page-number interfaces (use `cursor` to walk deep).",
+            description="Rows to skip, for page-number interfaces (use `cursor` to walk deep). "
+            "Not with `cursor` (both is a 400).",
         ),
     ] = None,
 ) -> PageParams:
     if cursor is not None and offset is not None:
         raise BadRequest(
-            "Give either `cursor` or `offset`, not both: a cursor already says where to start."
+            "Give either `cursor` or `offset`, not both: a cursor already says where to start.",
+            invalid_params=[
+                {"in": "query", "name": "cursor", "reason": "given with offset"},
+                {"in": "query", "name": "offset", "reason": "given with cursor"},
+            ],
         )
     return PageParams(limit, cursor, offset)
 
@@ -112,20 +119,30 @@ def encode_cursor(sort: Sort, values: Sequence[Any]) -> str:
 
 
 def decode_cursor(cursor: str, sort: Sort) -> list[Any]:
+    """The sort values ``cursor`` holds, checked against the columns of ``sort`` before any
+    reaches the database (:func:`app.store.keyset.check_position`); else a 400 naming
+    ``cursor`` and what is wrong with it."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        payload = orjson.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-        values = payload["k"]
-        valid = payload["s"] == sort.name and isinstance(values, list)
-    except (ValueError, KeyError, TypeError, UnicodeEncodeError, binascii.Error):
-        valid = False
-    if not valid or len(values) != len(sort.keys):
-        raise BadRequest(
-            "The cursor is not valid for this list and sort order. Start without a cursor and "
-            "follow each page's `next` link.",
-            invalid_params=[{"in": "query", "name": "cursor", "reason": "not a valid cursor"}],
-        )
-    return list(values)
+        payload = orjson.loads(base64.b64decode(padded.encode("ascii"), b"-_", validate=True))
+    except (ValueError, binascii.Error):  # UnicodeEncodeError and JSONDecodeError included
+        raise _bad_cursor("it is not base64url-encoded JSON") from None
+    if not isinstance(payload, dict) or set(payload) != {"s", "k"}:
+        raise _bad_cursor("it does not hold a sort order and a position")
+    if payload["s"] != sort.name:
+        raise _bad_cursor("it was made for another list or sort order")
+    try:
+        return check_position(sort, payload["k"])
+    except InvalidPosition as exc:
+        raise _bad_cursor(str(exc)) from None
+
+
+def _bad_cursor(reason: str) -> BadRequest:
+    return BadRequest(
+        f"The cursor is not valid for this list and sort order: {reason}. Start without a "
+        "cursor and follow each page's `next` link, keeping the other parameters as they are.",
+        invalid_params=[{"in": "query", "name": "cursor", "reason": reason}],
+    )
 
 
 def with_query(request: Request, updates: dict[str, str], drop: Sequence[str] = ()) -> str:

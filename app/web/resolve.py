@@ -154,19 +154,20 @@ def _param(field: Any, location: str) -> _Param:
         name=field.name,
         alias=field.alias,
         location=location,
-        many=location == "query" and _is_sequence(annotation),
+        many=location == "query" and is_sequence(annotation),
         adapter=TypeAdapter(Annotated[annotation, info]),  # type: ignore[arg-type]
         required=required,
         default=default,
     )
 
 
-def _is_sequence(annotation: Any) -> bool:
+def is_sequence(annotation: Any) -> bool:
+    """Whether a parameter of this type takes every occurrence in the query, not one."""
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, UnionType):
-        return any(_is_sequence(arg) for arg in typing.get_args(annotation) if arg is not None)
+        return any(is_sequence(arg) for arg in typing.get_args(annotation) if arg is not None)
     if origin is Annotated:
-        return _is_sequence(typing.get_args(annotation)[0])
+        return is_sequence(typing.get_args(annotation)[0])
     target = origin or annotation
     return (
         isinstance(target, type) and issubclass(target, _SEQUENCES) and target not in (str, bytes)

@@ -1,8 +1,11 @@
-"""The route class every API route uses: unknown query parameters are an error, not ignored.
+"""The route class every API route uses: unknown or repeated query parameters are an error,
+not ignored.
 
 A typo such as ``?disipline=operations`` must not silently return unfiltered data, so a query
 parameter the operation does not declare is a 400 problem that names it and lists the ones the
-operation takes (with the closest as a suggestion).
+operation takes (with the closest as a suggestion). Likewise ``?q=a&q=b`` must not silently
+search for one of them: a parameter that takes one value (every one but those declared as
+lists, such as ``kind``) given twice is a 400 problem saying it may appear once.
 
 It also gives read endpoints their connection and runs them where that is cheapest. An endpoint
 that takes ``connection: Connection`` gets one for the request's reads (FastAPI does not see the
@@ -20,6 +23,7 @@ import contextlib
 import functools
 import inspect
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -35,16 +39,21 @@ from starlette.concurrency import run_in_threadpool
 from app.domain.errors import BadRequest
 from app.store.engines import reads_block
 from app.web.declare import DATASET_READ, Declaration, DeclaredRouter, declaration_of
-from app.web.resolve import plan
+from app.web.resolve import is_sequence, plan
 
 # Parameters every GET operation accepts, whether or not it declares them.
 GLOBAL_QUERY_PARAMS = frozenset({"format"})
 
 
-def _query_names(dependant: Dependant) -> set[str]:
-    names = {param.alias for param in dependant.query_params}
+def _query_names(dependant: Dependant, *, lists: bool = False) -> set[str]:
+    """The query parameters the operation takes; with ``lists``, only those taking a list."""
+    names = {
+        param.alias
+        for param in dependant.query_params
+        if not lists or is_sequence(param.field_info.annotation)
+    }
     for sub in dependant.dependencies:
-        names |= _query_names(sub)
+        names |= _query_names(sub, lists=lists)
     return names
 
 
@@ -62,12 +71,16 @@ class StrictQueryRoute(APIRoute):
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         allowed = frozenset(_query_names(self.dependant)) | GLOBAL_QUERY_PARAMS
+        lists = frozenset(_query_names(self.dependant, lists=True))
         handler = self._planned_handler() or super().get_route_handler()
 
         async def strict_handler(request: Request) -> Response:
-            unknown = sorted(set(request.query_params.keys()) - allowed)
+            params = request.query_params
+            unknown = sorted(set(params.keys()) - allowed)
             if unknown:
                 raise _unknown_parameters(unknown, allowed)
+            if len(params) != len(params.multi_items()):
+                _reject_repeated(params.multi_items(), lists)
             _reject_nul(request)
             return await handler(request)
 
@@ -205,6 +218,22 @@ def _reject_nul(request: Request) -> None:
                 )
 
 
+def _reject_repeated(items: list[tuple[str, str]], lists: frozenset[str]) -> None:
+    counts = Counter(name for name, _ in items)
+    repeated = sorted(name for name, count in counts.items() if count > 1 and name not in lists)
+    if repeated:
+        named = ", ".join(f"{name!r} ({counts[name]} times)" for name in repeated)
+        each = "parameter" if len(repeated) == 1 else "parameters"
+        raise BadRequest(
+            f"The query {each} {named} may appear once; give one value (a list parameter, "
+            "such as `disciplines`, takes its values comma-separated).",
+            invalid_params=[
+                {"in": "query", "name": name, "reason": "repeated; may appear once"}
+                for name in repeated
+            ],
+        )
+
+
 def _unknown_parameters(unknown: list[str], allowed: frozenset[str]) -> BadRequest:
     hints = []
     for name in unknown:
@@ -219,11 +248,27 @@ def _unknown_parameters(unknown: list[str], allowed: frozenset[str]) -> BadReque
     )
 
 
+BAD_REQUEST = (
+    "A bad request, the problem's `detail` and `invalid_params` say what to change: an unknown "
+    "query parameter, one given twice that may appear once, a cursor no page of this list "
+    "issued, `cursor` with `offset`, an unknown format, a filter naming nothing, or a request "
+    "HTTP forbids (invalid percent-encoding; a missing, repeated or malformed Host)."
+)
+NOT_ACCEPTABLE = (
+    "The Accept header lists no type this operation produces, or Accept-Encoding refuses both "
+    "gzip and identity."
+)
+
+
+def bad_request(*more: str) -> dict[int | str, dict[str, Any]]:
+    """The 400 response of a read operation, with what else this operation refuses."""
+    return {400: {"description": " ".join((BAD_REQUEST, *more))}}
+
+
 READ_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"description": "A bad parameter: unknown name, bad cursor, unknown format, or a "
-          "filter naming nothing."},
-    406: {"description": "The Accept header lists no type this operation produces."},
-}  # fmt: skip
+    **bad_request(),
+    406: {"description": NOT_ACCEPTABLE},
+}
 
 
 def read_router(tag: str) -> DeclaredRouter:

@@ -8,16 +8,19 @@
 4. observers: told the status, duration and size of each request (metrics, access logs);
 5. CORS;
 6. HEAD answered as GET without the body;
-7. the middleware added with ``app.add_middleware``, outermost first;
-8. route guards: the request is matched to its route once, and the route's declared guards
+7. request syntax: a missing, repeated or malformed ``Host`` or invalid percent-encoding is a
+   400 problem (:mod:`app.web.pipeline.syntax`);
+8. the middleware added with ``app.add_middleware``, outermost first;
+9. route guards: the request is matched to its route once, and the route's declared guards
    (body, credentials, rate limits) run;
-9. conditional requests and the shared response cache, as the route declares
-   (:mod:`app.web.pipeline.conditional`);
-10. compression (gzip, for clients that accept it, bodies over 1 KiB);
-11. dispatch: the route's handler, its errors through the app's exception handlers.
+10. conditional requests and the shared response cache, as the route declares
+    (:mod:`app.web.pipeline.conditional`);
+11. compression (gzip, for clients whose ``Accept-Encoding`` accepts it, bodies over 1 KiB,
+    every body when identity is refused; :mod:`app.web.pipeline.compression`);
+12. dispatch: the route's handler, its errors through the app's exception handlers.
 
-Layers 2 to 6 run in one pass (:class:`~app.web.pipeline.layers.Front`). A cached answer is
-served by layer 9, so every layer before it, added middleware included, sees it like any other
+Layers 2 to 7 run in one pass (:class:`~app.web.pipeline.layers.Front`). A cached answer is
+served by layer 10, so every layer before it, added middleware included, sees it like any other
 answer.
 """
 
@@ -25,13 +28,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from app.web.pipeline.compression import Compression
 from app.web.pipeline.conditional import Conditional
 from app.web.pipeline.dispatch import Dispatch
-from app.web.pipeline.layers import Front, OnlyWhenAsked
+from app.web.pipeline.layers import Front
 from app.web.pipeline.routes import RouteGuards
 
 if TYPE_CHECKING:
@@ -54,8 +57,7 @@ def build(app: VersusApp) -> ASGIApp:
         "expose_headers": list(EXPOSED_HEADERS),
     }
     stack: ASGIApp = Dispatch(app.router, handlers)
-    gzip = GZipMiddleware(stack, minimum_size=GZIP_MINIMUM_BYTES)
-    stack = OnlyWhenAsked(stack, gzip, b"accept-encoding", b"gzip")
+    stack = Compression(stack, minimum_size=GZIP_MINIMUM_BYTES)
     app.conditional = Conditional(
         stack,
         app.state.version_reader,

@@ -10,6 +10,12 @@ ETags: a collection's comes from the version and what was asked (path, query, fo
 compression); a resource's from the revision of the rows it shows (the route names it, see
 :func:`resource_etag`), so it stays the same while other data changes.
 
+A 304 is only ever for a representation that exists (RFC 9110 §13.1.2, §13.2.1): an answer in
+the cache, or a 200 the route has just made. ``If-None-Match: *`` and ``If-Modified-Since``
+are therefore checked against the route's answer, never before it runs, so a request the route
+refuses (a 400, a 404) gets its error. Only an ETag the client names, which it can only have
+from a 200 for this same request and version, is answered before the route runs.
+
 The cache keeps whole public answers per version, keyed on path, query, negotiated format and
 compression; a changed version misses every entry, so nothing stale is ever served. It serves
 and stores only requests without credentials (``Authorization`` or ``Cookie``), whose answers
@@ -36,6 +42,7 @@ from app.store.remembered import current_version
 from app.store.versions import DatasetVersion, VersionReader
 from app.web.declare import PRIVATE as PRIVATE_ROUTE
 from app.web.declare import Declaration
+from app.web.pipeline.compression import Coding, coding
 from app.web.pipeline.problems import answer_error
 from app.web.renderers import Registry, Renderer
 
@@ -46,7 +53,7 @@ PRIVATE = b"private, no-store"
 VARY = b"Accept, Accept-Encoding, Origin"
 VERSION_HEADER = b"x-dataset-version"
 # What inner layers and routes find in scope["state"].
-VERSION_STATE, FORMAT_STATE, GZIP_STATE = "versus.version", "versus.format", "versus.gzip"
+VERSION_STATE, FORMAT_STATE, CODING_STATE = "versus.version", "versus.format", "versus.coding"
 _NEGOTIATED = 1024
 _VALIDATORS = (b"etag", b"cache-control", b"vary", VERSION_HEADER, b"last-modified")
 
@@ -56,13 +63,13 @@ class _Asked:
     """What a request's headers say, read in one pass."""
 
     accept: str
-    gzip: bool
+    coding: Coding | None  # see app.web.pipeline.compression
     if_none_match: str | None
     if_modified_since: str | None
     credentials: bool
 
 
-_PLAIN = _Asked("", False, None, None, False)  # a request with none of those headers
+_PLAIN = _Asked("", "identity", None, None, False)  # a request with none of those headers
 _READ = frozenset(
     (b"accept", b"accept-encoding", b"if-none-match", b"if-modified-since", b"authorization",
      b"cookie")
@@ -70,7 +77,8 @@ _READ = frozenset(
 
 
 def _asked(scope: Scope) -> _Asked:
-    accept, gzip, inm, ims, credentials, seen = "", False, None, None, False, False
+    accept, inm, ims, credentials, seen = "", None, None, False, False
+    encodings: list[bytes] = []
     for name, value in scope["headers"]:
         if name not in _READ:
             continue
@@ -78,14 +86,17 @@ def _asked(scope: Scope) -> _Asked:
         if name == b"accept":
             accept = value.decode("latin-1")
         elif name == b"accept-encoding":
-            gzip = b"gzip" in value.lower()
+            encodings.append(value)
         elif name == b"if-none-match":
             inm = value.decode("latin-1")
         elif name == b"if-modified-since":
             ims = value.decode("latin-1")
         else:
             credentials = True
-    return _Asked(accept, gzip, inm, ims, credentials) if seen else _PLAIN
+    if not seen:
+        return _PLAIN
+    header = b", ".join(encodings).decode("latin-1") if encodings else None
+    return _Asked(accept, coding(header), inm, ims, credentials)
 
 
 @dataclass(slots=True)
@@ -96,7 +107,7 @@ class _Entry:
     body: bytes
 
 
-_Key = tuple[str, bytes, str, bool]  # path, query, format, gzip
+_Key = tuple[str, bytes, str, Coding | None]  # path, query, format, coding
 
 
 def collection_etag(version: DatasetVersion, key: _Key) -> str:
@@ -111,7 +122,10 @@ def resource_etag(state: dict[str, Any], revision: int) -> str:
     renderer: Renderer | None = state.get(FORMAT_STATE)
     epoch = version.epoch if version else ""
     name = renderer.name if renderer else "json"
-    return f'"r{revision}.{epoch}-{name}{"-gz" if state.get(GZIP_STATE) else ""}"'
+    return f'"r{revision}.{epoch}-{name}{_CODING_SUFFIX[state.get(CODING_STATE)]}"'
+
+
+_CODING_SUFFIX = {None: "", "identity": "", "gzip": "-gz", "gzip-always": "-gza"}
 
 
 def _matches(if_none_match: str, etag: str) -> bool:
@@ -119,6 +133,14 @@ def _matches(if_none_match: str, etag: str) -> bool:
         return True
     # Weak comparison, as RFC 9110 prescribes for If-None-Match.
     return etag in {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+
+
+def _names(if_none_match: str | None, etag: str) -> bool:
+    """Whether ``If-None-Match`` names ``etag`` itself (``*`` does not: it matches any
+    representation, and whether one exists is known only once the route answers)."""
+    return (
+        if_none_match is not None and if_none_match.strip() != "*" and _matches(if_none_match, etag)
+    )
 
 
 def _not_modified_since(if_modified_since: str, changed_at: datetime | None) -> bool:
@@ -172,7 +194,7 @@ class Conditional:
         except Exception as exc:
             await answer_error(exc, scope, receive, send)
             return
-        key: _Key = (scope["path"], scope.get("query_string", b""), renderer.name, asked.gzip)
+        key: _Key = (scope["path"], scope.get("query_string", b""), renderer.name, asked.coding)
         cacheable = public and declared.cacheable and self.max_entries > 0
         if cacheable:
             entry = self._cache.get(key)
@@ -188,13 +210,14 @@ class Conditional:
                     await send({"type": "http.response.body", "body": entry.body})
                 return
         etag = None if declared.revisioned else collection_etag(version, key)
-        if etag is not None and self._fresh(asked, etag, version, revisioned=False):
+        if etag is not None and _names(asked.if_none_match, etag):
             headers = _validators(etag, public, version, declared.revisioned, asked.credentials)
             await _send_not_modified(send, headers)
             return
         self.misses += 1
         state = scope.setdefault("state", {})
-        state[VERSION_STATE], state[FORMAT_STATE], state[GZIP_STATE] = version, renderer, asked.gzip
+        state[VERSION_STATE], state[FORMAT_STATE] = version, renderer
+        state[CODING_STATE] = asked.coding
         # A miss runs queries (on the event loop for SQLite). Yielding once first queues it
         # behind the requests already waiting, so a saturated worker serves them in turn.
         await asyncio.sleep(0)
@@ -290,10 +313,10 @@ class _Labeller:
         if message["type"] == "http.response.start":
             await self._start(message)
             return
+        if self.swallow:  # the 304 went instead: nothing of the 200 follows it
+            return
         if message["type"] != "http.response.body" or self.start is None:
             await self._send(message)
-            return
-        if self.swallow:
             return
         if self.key is not None:
             self.chunks.append(message.get("body", b""))
@@ -360,11 +383,11 @@ def _with_cache_control(send: Send, policy: bytes) -> Send:
     async def labelled(message: Message) -> None:
         if message["type"] == "http.response.start":
             headers = MutableHeaders(scope=message)
-            if "cache-control" not in headers:
-                headers["Cache-Control"] = (
-                    policy.decode() if message["status"] < 400 else "no-store"
-                )
-            headers.add_vary_header("Origin")
+            if message["status"] >= 400:  # no-store: no cache keeps it, so nothing varies
+                headers.setdefault("Cache-Control", "no-store")
+            else:
+                headers.setdefault("Cache-Control", policy.decode())
+                headers.add_vary_header("Origin")
         await send(message)
 
     return labelled

@@ -1,5 +1,5 @@
-"""The outer layers: error boundary, request id, observers, CORS and HEAD in one; and a layer
-that only requests asking for it pass through."""
+"""The outer layers: error boundary, request id, observers, CORS, HEAD and request syntax in
+one pass."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.web.pipeline.problems import as_app_error
+from app.web.pipeline.syntax import check_request
 from app.web.problems import REQUEST_ID_STATE, render_problem
 
 logger = logging.getLogger("versus.errors")
@@ -29,7 +30,7 @@ class RequestObserver(Protocol):
 
 
 class Front:
-    """Layers 2 to 6 of the pipeline, in one pass over the request and one ``send`` wrapper:
+    """Layers 2 to 7 of the pipeline, in one pass over the request and one ``send`` wrapper:
     each is a few lines, and as separate layers their calls and wrappers cost more than the
     rest of a cached answer. In order:
 
@@ -45,7 +46,10 @@ class Front:
     - **CORS**: Starlette's, for requests that carry ``Origin``; the others skip it (answers of
       the dataset say ``Vary: Origin`` themselves, see :mod:`app.web.pipeline.conditional`);
     - **HEAD** is answered as the GET it mirrors, without the body: routes are declared for GET
-      only, and this gives each its HEAD with the same status and headers.
+      only, and this gives each its HEAD with the same status and headers;
+    - **request syntax**: what the HTTP server passed on but HTTP forbids (a missing, repeated
+      or malformed ``Host``, invalid percent-encoding) is a 400 problem
+      (:mod:`app.web.pipeline.syntax`), with everything above applied to it.
     """
 
     def __init__(
@@ -64,8 +68,11 @@ class Front:
             return
         request_id: str | None = None
         cross_origin = False
+        hosts: list[bytes] = []
         for name, value in scope["headers"]:
-            if name == b"origin":
+            if name == b"host":
+                hosts.append(value)
+            elif name == b"origin":
                 cross_origin = True
             elif (
                 name == REQUEST_ID_HEADER
@@ -101,6 +108,9 @@ class Front:
 
         inner = self.cors if cross_origin else self.app
         try:
+            malformed = check_request(scope, hosts)
+            if malformed is not None:
+                raise malformed
             await inner({**scope, "method": "GET"} if head else scope, receive, answer)
         except Exception as exc:
             problem = render_problem(as_app_error(exc, scope), scope)
@@ -113,25 +123,3 @@ class Front:
                 seconds = time.perf_counter() - started
                 for observer in observers:
                     observer.observe(scope, status or 500, seconds, size)
-
-
-class OnlyWhenAsked:
-    """``middleware`` for the requests whose header ``name`` holds ``needle``; the others skip
-    it. For Starlette's CORS (``Origin``) and gzip (``Accept-Encoding: gzip``), which would
-    only pass the others through after wrapping their ``send``: answers of the dataset say
-    ``Vary: Origin, Accept-Encoding`` themselves (:mod:`app.web.pipeline.conditional`), so
-    shared caches still keep the variants apart."""
-
-    def __init__(self, app: ASGIApp, middleware: ASGIApp, name: bytes, needle: bytes) -> None:
-        self.app = app
-        self.middleware = middleware
-        self.name = name
-        self.needle = needle
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            for name, value in scope["headers"]:
-                if name == self.name and self.needle in value.lower():
-                    await self.middleware(scope, receive, send)
-                    return
-        await self.app(scope, receive, send)

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from app.domain.errors import BadRequest, NotAcceptable
+from app.web.qvalues import weighted
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class Registry:
     def negotiate(self, asked: str | None, accept: str, views: Iterable[str]) -> Renderer:
         """The format asked for: ``?format=`` wins over ``Accept``; the first offered when
         neither says. Raises a 400 problem for an unknown ``format``, 406 for an Accept that
-        lists nothing offered."""
+        lists nothing offered. Quality values are read as :mod:`app.web.qvalues` says."""
         offered = self.offered(views)
         if asked is not None:
             for renderer in offered:
@@ -97,10 +98,10 @@ class Registry:
 def _from_accept(accept: str, offered: Sequence[Renderer]) -> Renderer:
     best: tuple[float, int, int] | None = None
     chosen: Renderer | None = None
-    for order, part in enumerate(accept.split(",")):
-        media, _, params = part.strip().partition(";")
-        media = media.strip().lower()
-        quality = _quality(params)
+    entries = weighted(accept)
+    if not entries:  # only commas and blanks: no preference
+        return offered[0]
+    for order, (media, quality) in enumerate(entries):
         if quality <= 0:
             continue
         for preference, renderer in enumerate(offered):
@@ -120,17 +121,6 @@ def _from_accept(accept: str, offered: Sequence[Renderer]) -> Renderer:
 
 
 def _answers(renderer: Renderer, media: str) -> bool:
-    if media in renderer.ranges or (media == "" and "*/*" in renderer.ranges):
+    if media in renderer.ranges:
         return True
     return media.endswith("+json") and "application/json" in renderer.ranges
-
-
-def _quality(params: str) -> float:
-    for param in params.split(";"):
-        name, _, value = param.strip().partition("=")
-        if name.strip().lower() == "q":
-            try:
-                return max(0.0, min(1.0, float(value)))
-            except ValueError:
-                return 0.0
-    return 1.0

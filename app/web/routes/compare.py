@@ -19,7 +19,7 @@ from app.web.pagination import paginate
 from app.web.params import PageDep
 from app.web.renderers import Table
 from app.web.responses import page_headers, render
-from app.web.routing import read_router
+from app.web.routing import bad_request, read_router
 
 router = read_router("compare")
 
@@ -30,10 +30,18 @@ MAX_DISCIPLINES = 20
     "/compare",
     response_model=schemas.Comparison | schemas.ComparisonTable,
     summary="Compare disciplines on an aspect, or on every aspect they share",
-    description="With `aspect`: one row per source that describes it, a cell per discipline "
-    "(null where the source says nothing). Without `aspect`: the aspects all the given "
-    "disciplines are described on, each compared, paginated like a collection.",
-    responses={404: {"description": "The aspect does not exist; `suggestions` lists close keys."}},
+    description="Give `aspect`, `disciplines`, or both; neither is a 400. With `aspect`: one "
+    "row per source that describes it, a cell per discipline (null where the source says "
+    "nothing). Without `aspect`: the aspects all the given disciplines are described on, each "
+    "compared, paginated like a collection (`limit`, `cursor` or `offset`, `Link`, "
+    "`X-Total-Count`).",
+    responses={
+        **bad_request(
+            "Here also: neither `aspect` nor `disciplines`, a discipline named twice (even by two "
+            f"of its names), or more than {MAX_DISCIPLINES} disciplines."
+        ),
+        404: {"description": "The aspect does not exist; `suggestions` lists close keys."},
+    },
 )
 def compare(
     request: Request,
@@ -41,14 +49,21 @@ def compare(
     page: PageDep,
     aspect: Annotated[
         str | None,
-        Query(max_length=300, description="The aspect: slug, name or alias.", examples=["scope"]),
+        Query(
+            max_length=300,
+            description="The aspect: slug, name or alias. Give `aspect`, `disciplines`, or "
+            "both (neither is a 400).",
+            examples=["scope"],
+        ),
     ] = None,
     disciplines: Annotated[
         str | None,
         Query(
             max_length=2000,
-            description="Comma-separated disciplines (slug, name or alias). Default with an "
-            "aspect: every discipline it is described for.",
+            description=f"Comma-separated disciplines (slug, name or alias), at most "
+            f"{MAX_DISCIPLINES}, each once (naming one twice, even by two of its names, is a "
+            "400). Needed without `aspect` (neither is a 400); with one, the default is every "
+            "discipline it is described for.",
             examples=["production-management,operations-management"],
         ),
     ] = None,
@@ -59,7 +74,11 @@ def compare(
     if not chosen:
         raise BadRequest(
             "Say what to compare: `aspect` (e.g. ?aspect=scope), `disciplines` "
-            "(e.g. ?disciplines=production-management,operations-management), or both."
+            "(e.g. ?disciplines=production-management,operations-management), or both.",
+            invalid_params=[
+                {"in": "query", "name": name, "reason": "give aspect, disciplines or both"}
+                for name in ("aspect", "disciplines")
+            ],
         )
     return _shared_aspects(request, connection, chosen, page)
 
@@ -67,13 +86,29 @@ def compare(
 def _disciplines(connection: Connection, value: str | None) -> list[Term]:
     keys = [key.strip() for key in (value or "").split(",") if key.strip()]
     if len(keys) > MAX_DISCIPLINES:
-        raise BadRequest(f"Compare at most {MAX_DISCIPLINES} disciplines at once.")
-    terms: list[Term] = []
+        raise BadRequest(
+            f"`disciplines` names {len(keys)}; compare at most {MAX_DISCIPLINES} at once.",
+            invalid_params=[{"in": "query", "name": "disciplines", "reason": "too many"}],
+        )
+    named: dict[Term, str] = {}
     for key in keys:
         term = require_filter(connection, DISCIPLINES, "disciplines", key)
-        if term not in terms:
-            terms.append(term)
-    return terms
+        if term in named:
+            raise _named_twice(term, named[term], key)
+        named[term] = key
+    return list(named)
+
+
+def _named_twice(term: Term, first: str, second: str) -> BadRequest:
+    twice = (
+        f"{first!r} twice"
+        if first == second
+        else (f"{term.name} ({term.slug}) twice, as {first!r} and {second!r}")
+    )
+    return BadRequest(
+        f"`disciplines` names {twice}; name each discipline once.",
+        invalid_params=[{"in": "query", "name": "disciplines", "reason": f"{term.slug} twice"}],
+    )
 
 
 def _one_aspect(

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from app.domain.errors import ServiceUnavailable
-from app.store import migrate
+from app.store import migrate, readiness
 from app.web.declare import PRIVATE, DeclaredRouter
 from app.web.deps import EngineDep
 from app.web.problems import PROBLEM_JSON
@@ -26,6 +26,10 @@ class Readiness(BaseModel):
     status: Literal["ready"] = "ready"
     database: Literal["ok"] = "ok"
     revision: str = Field(description="The migration the database is at (the head).")
+    read_only: bool = Field(
+        description="The database takes no writes (a SQLite file or folder the service cannot "
+        "write, opened read-only; a PostgreSQL standby): reads answer, `versus seed` cannot."
+    )
 
 
 @router.get("/healthz", summary="Liveness: the process is up")
@@ -36,25 +40,28 @@ def healthz() -> Health:
 
 @router.get(
     "/readyz",
-    summary="Readiness: the database answers and is migrated",
+    summary="Readiness: the database answers, is migrated and can be read",
     responses={
         503: {
-            "description": "The database is unreachable or not at the migration head.",
+            "description": "The database is unreachable, not at the migration head, or a table "
+            "the API reads cannot be read.",
             "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }
     },
 )
 def readyz(engine: EngineDep) -> Readiness:
-    """Answers 200 when the database answers and its schema is at the newest migration, else 503."""
+    """Answers 200 when the database answers, its schema is at the newest migration and a row
+    of every table the API reads can be read (one each, so the probe stays cheap), else 503."""
     head = migrate.head_revision()
     try:
-        current = migrate.database_revision(engine)
+        found = readiness.check(engine)
     except migrate.DatabaseUnreachable as exc:
         logger.warning("readiness check failed: %s", exc)
         raise ServiceUnavailable(
             "The database does not answer. Check VERSUS_DATABASE_URL and that the server is up.",
             database="unreachable",
         ) from None
+    current = found.revision
     if current != head:
         raise ServiceUnavailable(
             f"The database is at migration {current or 'none'} but the code needs {head}. "
@@ -63,4 +70,14 @@ def readyz(engine: EngineDep) -> Readiness:
             revision=current,
             head=head,
         )
-    return Readiness(revision=current or "")
+    if found.unreadable:
+        names = ", ".join(found.unreadable)
+        raise ServiceUnavailable(
+            f"The database is at migration {current}, but these cannot be read: {names}. "
+            "Was the schema changed outside `versus db upgrade`? Restore it (or migrate a new "
+            "database and seed it).",
+            database="unreadable",
+            revision=current,
+            unreadable=list(found.unreadable),
+        )
+    return Readiness(revision=current or "", read_only=found.read_only)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import inspect
+from typing import Annotated
 
+from fastapi import Path
 from pydantic import BaseModel
 
 from app.domain.errors import PROBLEM_BASE, PROBLEM_TYPES, NotFound
@@ -37,7 +39,9 @@ def list_problem_types() -> list[ProblemType]:
 
 
 @router.get("/problems/{slug}", summary="What one problem type means")
-def get_problem_type(slug: str) -> ProblemType:
+def get_problem_type(
+    slug: Annotated[str, Path(description="The problem type's name.", examples=["not-found"])],
+) -> ProblemType:
     try:
         return _TYPES[slug]
     except KeyError:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.engine import Connection
 from starlette.responses import Response
 
-from app.domain.errors import InvalidParameters
+from app.domain.errors import BadRequest, InvalidParameters
 from app.domain.snippets import SNIPPET_WORDS
 from app.store.search import parse_kinds, search
 from app.store.search_index import KINDS
@@ -17,12 +17,14 @@ from app.web import schemas
 from app.web.pagination import with_query
 from app.web.renderers import Table
 from app.web.responses import page_footer, page_headers, render
-from app.web.routing import read_router
+from app.web.routing import bad_request, read_router
 
 router = read_router("search")
 
 MAX_QUERY_CHARS = 4096
 MAX_LIMIT = 200
+# What the `next` link of a page of `q=supply chain` (the first example of `q`) holds.
+EXAMPLE_CURSOR = "WyI1ZmM0ZDNmOWM0YTAyNDI1IiwzLjIxLCJkZXNjcmlwdGlvbiIsNjJd"
 
 DESCRIPTION = f"""
 Ranked full-text search over aspect names and aliases, descriptions (text and label),
@@ -103,12 +105,13 @@ class SearchPage(_Out):
 
 @router.get(
     "/search",
+    operation_id="search",
     response_model=SearchPage,
     summary="Search everything",
     description=DESCRIPTION,
     responses={
-        400: {"description": "An unknown `kind`, a cursor not taken from a `next` link, or an "
-              "unknown query parameter."},
+        **bad_request("Here also: an unknown `kind`, a kind named twice, or a cursor not "
+                      "taken from a `next` link of the same `q` and `kind`."),
         422: {"description": "`q` is missing or blank, or `limit` is out of range."},
     },
 )  # fmt: skip
@@ -128,7 +131,8 @@ def search_everything(
         list[str] | None,
         Query(
             description=f"Only hits of these kinds, comma-separated or repeated: "
-            f"{', '.join(KINDS)}. All kinds by default.",
+            f"{', '.join(KINDS)}, each once (a kind named twice is a 400). All kinds by "
+            "default.",
             examples=[["description,faq"], ["aspect"]],
         ),
     ] = None,
@@ -140,8 +144,9 @@ def search_everything(
         str | None,
         Query(
             max_length=2000,
-            description="Opaque position from a previous page's `next` link; do not build it.",
-            examples=["WyI0ZjFjIiwzLjIxLCJkZXNjcmlwdGlvbiIsNjJd"],
+            description="Opaque position from a previous page's `next` link, for the same `q` "
+            "and `kind`; do not build it (any other is a 400 naming `cursor`).",
+            examples=[EXAMPLE_CURSOR],
         ),
     ] = None,
 ) -> Response:
@@ -150,7 +155,7 @@ def search_everything(
             "The query parameter 'q' is blank. Give at least one word to search for.",
             invalid_params=[{"in": "query", "name": "q", "reason": "blank"}],
         )
-    result = search(connection, q, kinds=parse_kinds(kind), limit=limit, cursor=cursor)
+    result = search(connection, q, kinds=_kinds(kind), limit=limit, cursor=cursor)
     next_url = None
     if result.next_cursor is not None:
         next_url = with_query(request, {"cursor": result.next_cursor})
@@ -168,3 +173,16 @@ def search_everything(
         return Table(rows, text_columns=("kind", "score", "snippet"), footer=footer)
 
     return render(request, page, table, headers=page_headers(result.total, next_url))
+
+
+def _kinds(values: list[str] | None) -> tuple[str, ...]:
+    """The kinds ``kind`` names (comma-separated, repeated or both); a kind named twice is a
+    400 naming it."""
+    named = [part.strip().lower() for value in values or () for part in value.split(",")]
+    twice = sorted({kind for kind in named if kind and named.count(kind) > 1})
+    if twice:
+        raise BadRequest(
+            f"`kind` names {', '.join(map(repr, twice))} more than once; name each kind once.",
+            invalid_params=[{"in": "query", "name": "kind", "reason": f"{k} twice"} for k in twice],
+        )
+    return parse_kinds(values)
