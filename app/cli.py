@@ -24,7 +24,7 @@ from sqlmodel import Session
 
 from app.config import Settings, SettingsError, get_settings, redact_url
 from app.store import migrate
-from app.store.engines import create_db_engine
+from app.store.engines import Timeouts, create_db_engine
 from app.store.models import Source
 from seed.load import DEFAULT_MAX_BYTES, LoadOptions, load_sources
 from seed.manifest import Attribution, Manifest, SourceSpec, load_manifest
@@ -58,7 +58,13 @@ def _settings() -> Settings:
 
 
 def _engine() -> Engine:
-    return create_db_engine(_settings().database_url)
+    settings = _settings()
+    timeouts = Timeouts(
+        connect=settings.db_connect_timeout,
+        pool=settings.db_pool_timeout,
+        statement=settings.db_statement_timeout,
+    )
+    return create_db_engine(settings.database_url, timeouts=timeouts)
 
 
 Command = TypeVar("Command", bound=Callable[..., Any])

@@ -53,6 +53,34 @@ class Settings(BaseSettings):
         description="Whole responses each worker keeps per dataset version; 0 turns the cache off "
         "(ETags and 304s stay).",
     )
+    db_connect_timeout: float = Field(
+        5.0,
+        gt=0,
+        le=600,
+        description="Seconds to open a database connection (PostgreSQL), so a server that "
+        "accepts connections and never answers fails a request instead of hanging it.",
+    )
+    db_pool_timeout: float = Field(
+        5.0,
+        gt=0,
+        le=600,
+        description="Seconds a request waits for a free connection of the pool before it is "
+        "answered 503.",
+    )
+    db_statement_timeout: float = Field(
+        15.0,
+        ge=0,
+        le=3600,
+        description="Seconds a statement may run on PostgreSQL before the server cancels it (a "
+        "backstop; the request is answered 503); 0 for no limit.",
+    )
+    response_cache_bytes: int = Field(
+        64 * 1024 * 1024,
+        ge=0,
+        le=1 << 40,
+        description="Bytes of responses (bodies and headers) each worker's response cache holds "
+        "at most; the least recently used go first.",
+    )
     public_url: str | None = Field(
         None,
         description="The URL clients reach the API at (e.g. https://api.example.org); links "

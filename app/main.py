@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app import __version__
 from app.config import Settings, get_settings
 from app.domain.errors import NotFound
-from app.store.engines import create_db_engine
+from app.store.engines import Timeouts, create_db_engine
 from app.store.versions import VersionReader
 from app.web import pipeline
 from app.web.declare import PUBLIC, DeclaredRouter
@@ -97,6 +97,15 @@ class Root(BaseModel):
     links: dict[str, str]
 
 
+def database_timeouts(settings: Settings) -> Timeouts:
+    """The database timeouts ``settings`` ask for."""
+    return Timeouts(
+        connect=settings.db_connect_timeout,
+        pool=settings.db_pool_timeout,
+        statement=settings.db_statement_timeout,
+    )
+
+
 def create_app(
     settings: Settings | None = None,
     engine: Engine | None = None,
@@ -130,7 +139,9 @@ def create_app(
     app.state.settings = settings
     app.state.formats = formats
     app.state.observers = []
-    app.state.engine = engine or create_db_engine(settings.database_url)
+    app.state.engine = engine or create_db_engine(
+        settings.database_url, timeouts=database_timeouts(settings)
+    )
     app.state.version_reader = VersionReader(app.state.engine)
     install_error_handlers(app)
     app.include_router(health.router)

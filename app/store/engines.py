@@ -9,9 +9,11 @@ plain (deferred) ``BEGIN`` so they never take the write lock.
 from __future__ import annotations
 
 import functools
+import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -25,12 +27,34 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 _WRITE_OPTION = "versus_write"
 
 
-def create_db_engine(url: str | URL, *, echo: bool = False) -> Engine:
+@dataclass(frozen=True)
+class Timeouts:
+    """How long a PostgreSQL engine waits, in seconds: to connect, for a pooled connection, and
+    for a statement (0: no limit). SQLite files answer or fail at once (``busy_timeout`` aside)."""
+
+    connect: float = 5.0
+    pool: float = 5.0
+    statement: float = 15.0
+
+
+def create_db_engine(
+    url: str | URL, *, echo: bool = False, timeouts: Timeouts | None = None
+) -> Engine:
     """Create the engine for ``url``; a file-backed SQLite database gets its folder made."""
     url = make_url(url)
     if url.get_backend_name() == "sqlite":
         return _create_sqlite_engine(url, echo=echo)
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    timeouts = timeouts or Timeouts()
+    connect_args: dict[str, Any] = {"connect_timeout": max(1, math.ceil(timeouts.connect))}
+    if timeouts.statement:
+        connect_args["options"] = f"-c statement_timeout={round(timeouts.statement * 1000)}"
+    return create_engine(
+        url,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_timeout=timeouts.pool,
+        connect_args=connect_args,
+    )
 
 
 def _create_sqlite_engine(url: URL, *, echo: bool) -> Engine:

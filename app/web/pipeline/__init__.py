@@ -63,6 +63,7 @@ def build(app: VersusApp) -> ASGIApp:
         app.state.version_reader,
         app.state.formats,
         max_entries=settings.response_cache_entries,
+        max_bytes=settings.response_cache_bytes,
     )
     stack = RouteGuards(app.conditional, app.router.routes)
     for middleware in reversed(app.user_middleware):

@@ -108,6 +108,11 @@ class _Entry:
 
 
 _Key = tuple[str, bytes, str, Coding | None]  # path, query, format, coding
+ENTRY_OVERHEAD = 512  # bytes an entry costs beyond its body and headers (key, objects)
+
+
+def _entry_bytes(entry: _Entry) -> int:
+    return len(entry.body) + sum(len(k) + len(v) for k, v in entry.headers) + ENTRY_OVERHEAD
 
 
 def collection_etag(version: DatasetVersion, key: _Key) -> str:
@@ -161,14 +166,20 @@ class Conditional:
         formats: Registry,
         *,
         max_entries: int,
+        max_bytes: int = 64 << 20,
         max_body_bytes: int = 1 << 20,
     ) -> None:
         self.app = app
         self.reader = reader
         self.formats = formats
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
         self.max_body_bytes = max_body_bytes
-        self._cache: LRUCache[_Key, _Entry] = LRUCache(max_entries)
+        # Bounded in entries and in bytes: many distinct queries of a large page cannot grow a
+        # worker past max_bytes of cached answers.
+        self._cache: LRUCache[_Key, _Entry] = LRUCache(
+            max_entries, max_weight=max_bytes, weigh=_entry_bytes
+        )
         self._blocks = reader.blocks
         # Negotiated formats by (format, Accept, views): few distinct values in practice;
         # forgotten all at once if clients send many.
@@ -195,7 +206,7 @@ class Conditional:
             await answer_error(exc, scope, receive, send)
             return
         key: _Key = (scope["path"], scope.get("query_string", b""), renderer.name, asked.coding)
-        cacheable = public and declared.cacheable and self.max_entries > 0
+        cacheable = public and declared.cacheable and self.max_entries > 0 and self.max_bytes > 0
         if cacheable:
             entry = self._cache.get(key)
             # The reader hands back the same object while nothing changed: `is` first.

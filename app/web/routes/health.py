@@ -33,8 +33,10 @@ class Readiness(BaseModel):
 
 
 @router.get("/healthz", summary="Liveness: the process is up")
-def healthz() -> Health:
+async def healthz() -> Health:
     """Answers 200 whenever the process can serve requests; it does not touch the database."""
+    # On the event loop, not the thread pool: reads stuck on a database that does not answer
+    # hold the pool's threads, and liveness must not wait for them.
     return Health()
 
 
