@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -45,8 +46,8 @@ def _filling_up(monkeypatch: pytest.MonkeyPatch, spare_pages: int) -> None:
     """Engines the command makes grow their file by at most ``spare_pages`` pages: SQLite's
     ``max_page_count`` answers a write past it as a full disk does (SQLITE_FULL)."""
 
-    def create(url: str) -> Engine:
-        engine = create_db_engine(url)
+    def create(url: str, **options: Any) -> Engine:
+        engine = create_db_engine(url, **options)
 
         @event.listens_for(engine, "connect")
         def _cap(dbapi_connection: sqlite3.Connection, _record: object) -> None:
