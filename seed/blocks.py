@@ -14,6 +14,7 @@ source lines for a finer split (:attr:`Paragraph.lines`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from seed.records import Span
@@ -25,6 +26,21 @@ class Line:
 
     number: int
     text: str
+
+
+def lines_span(lines: Sequence[Line], start: int, end: int) -> Span:
+    """The lines holding characters ``start`` to ``end`` (inclusive) of ``lines``' texts joined
+    by single spaces, as a paragraph's text is."""
+    position = 0
+    first = last = lines[0].number
+    for line in lines:
+        line_end = position + len(line.text)
+        if position <= start <= line_end:
+            first = line.number
+        if position <= end <= line_end:
+            last = line.number
+        position = line_end + 1
+    return Span(first, max(first, last))
 
 
 @dataclass(frozen=True, slots=True)

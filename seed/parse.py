@@ -213,16 +213,10 @@ class _Extraction:
             for definition in extraction.definitions:
                 self._definition(definition)
             for use in extraction.uses:
-                reason = junk_reason(use.title, use.text)
-                if reason:
-                    self._skip(SkippedSegment(use.span, reason, excerpt(use.title)))
-                else:
+                if self._clean(use.span, use.title, use.text):
                     self.document.uses.append(use)
             for faq in extraction.faqs:
-                reason = junk_reason(faq.question, faq.answer)
-                if reason:
-                    self._skip(SkippedSegment(faq.span, reason, excerpt(faq.question)))
-                else:
+                if self._clean(faq.span, faq.question, faq.answer):
                     self.document.faqs.append(faq)
             for segment in extraction.skipped:
                 self._skip(segment)
@@ -369,6 +363,13 @@ class _Extraction:
             self._skip(SkippedSegment(definition.span, reason, excerpt(definition.text)))
         else:
             self.document.definitions.append(definition)
+
+    def _clean(self, span: Span, head: str, *texts: str) -> bool:
+        """True when ``head`` and ``texts`` are not junk; else the record is reported."""
+        reason = junk_reason(head, *texts)
+        if reason:
+            self._skip(SkippedSegment(span, reason, excerpt(head)))
+        return reason is None
 
     def _skip(self, segment: SkippedSegment) -> None:
         self.document.skipped.append(segment)

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from app.domain.names import slugify
-from seed.blocks import Block, DefinitionList, Line, Paragraph
+from seed.blocks import Block, DefinitionList, Line, Paragraph, lines_span
 from seed.extract.labelled import fold
 from seed.records import DefinitionRecord, Span
 from seed.text import normalise_space
@@ -87,7 +87,7 @@ def defining_sentences(
             if name is None or fold(name) in seen:
                 continue
             seen.add(fold(name))
-            span = _span(lines, start, start + len(sentence) - 1)
+            span = lines_span(lines, start, start + len(sentence) - 1)
             # The subject as written ("dietitian" for "Dietitians"): the loader files it
             # under the compared discipline and keeps this form as another name of it.
             label = name if slugify(subject) == slugify(name) else subject[:1].upper() + subject[1:]
@@ -120,16 +120,3 @@ def _sentences(text: str) -> list[tuple[int, str]]:
         position = match.end()
     found.append((position, text[position:]))
     return [(start, sentence.strip()) for start, sentence in found if sentence.strip()]
-
-
-def _span(lines: Sequence[Line], start: int, end: int) -> Span:
-    position = 0
-    first = last = lines[0].number
-    for line in lines:
-        line_end = position + len(line.text)
-        if position <= start <= line_end:
-            first = line.number
-        if position <= end <= line_end:
-            last = line.number
-        position = line_end + 1
-    return Span(first, max(first, last))

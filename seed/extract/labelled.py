@@ -33,7 +33,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from app.domain.names import slugify
-from seed.blocks import Block, Heading, Line, ListBlock, ListItem, Paragraph
+from seed.blocks import Block, Heading, Line, ListBlock, ListItem, Paragraph, lines_span
 from seed.records import Cell, ComparisonRow, SkippedSegment, Span
 from seed.text import excerpt, normalise_space
 
@@ -514,14 +514,4 @@ def _span_of(lines: Sequence[Line], piece: str) -> Span:
     start = text.find(piece[: max(1, min(len(piece), 40))])
     if start < 0:
         return Span(lines[0].number, lines[-1].number)
-    end = start + len(piece) - 1
-    position = 0
-    first = last = lines[0].number
-    for line in lines:
-        line_end = position + len(line.text)
-        if position <= start <= line_end:
-            first = line.number
-        if position <= end <= line_end:
-            last = line.number
-        position = line_end + 1
-    return Span(first, max(first, last))
+    return lines_span(lines, start, start + len(piece) - 1)
