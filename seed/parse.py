@@ -97,14 +97,20 @@ _TITLE_STOP = re.compile(r"[:?!,.;|()\u2013\u2014]|\s-\s")
 
 
 def parse_document(
-    file_name: str, text: str, *, strict: bool = False, kind: str | None = None
+    file_name: str,
+    text: str,
+    *,
+    strict: bool = False,
+    kind: str | None = None,
+    names: Names | None = None,
 ) -> ParsedDocument:
     """Everything ``text`` (the decoded content of ``file_name``) yields.
 
     ``kind`` is what :func:`seed.decode.sniff_kind` recognised (by content as well as suffix);
     without it the suffix decides. In strict mode anything skipped inside a recognised
     structure (an empty table cell, a run-together row with ambiguous boundaries) raises
-    ``SourceError`` instead; group rows, which are section headings, never do.
+    ``SourceError`` instead; group rows, which are section headings, never do. ``names`` are
+    the names the document defines (:func:`seed.names.find_names`), when the caller has them.
     """
     suffix = PurePosixPath(file_name).suffix.lower()
     if kind is None:
@@ -120,21 +126,21 @@ def parse_document(
         blocks = parse_markdown(file_name, text)
     else:
         blocks = parse_text(file_name, text)
-    document = _Extraction(blocks, kind, strict=strict).run()
+    document = _Extraction(blocks, kind, strict=strict, names=names).run()
     if document.record_count == 0:
         raise SourceError(file_name, NO_RECORDS)
     return document
 
 
 class _Extraction:
-    def __init__(self, blocks: Document, kind: str, *, strict: bool) -> None:
+    def __init__(self, blocks: Document, kind: str, *, strict: bool, names: Names | None) -> None:
         self.blocks = blocks
         self.kind = kind
         self.strict = strict
         self.claimed: set[int] = set()  # lines used (what the line extractors must not read)
         self.used: set[int] = set()  # id() of the blocks used (HTML puts several on a line)
         self.document = ParsedDocument(blocks.file_name)
-        self._names: Names | None = None
+        self._names = names  # the names the document defines; found here when not given
         self._compared_cache: tuple[int, list[str]] | None = None
         self.formats: dict[str, int] = {}  # format -> the first line it was found on
 

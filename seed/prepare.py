@@ -197,7 +197,8 @@ def _parse(
         read_hash = hashlib.sha256(data).hexdigest()
         decoded = decode(name, data, max_bytes=max_bytes)
         kind = sniff_kind(path.name, decoded)
-        document = parse_document(name, decoded.text, strict=strict, kind=kind)
+        names = find_names(enumerate(decoded.lines, start=1))
+        document = parse_document(name, decoded.text, strict=strict, kind=kind, names=names)
         checks = _LabelChecks(name)
         items: list[DefinitionRecord | UseRecord] = [*document.definitions, *document.uses]
         for item in items:
@@ -207,7 +208,7 @@ def _parse(
         source.skipped = document.skipped
         source.definitions, source.uses = document.definitions, document.uses
         source.faqs = document.faqs
-        source.names = find_names(enumerate(decoded.lines, start=1))
+        source.names = names
         source.lines = decoded.lines
     if read_hash != source.sha256:
         raise SourceError(name, "the file changed while it was read; run the import again")

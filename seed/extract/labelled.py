@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 from app.domain.names import slugify
 from seed.blocks import Block, Heading, Line, ListBlock, ListItem, Paragraph, lines_span
+from seed.parsers.document import BULLET
 from seed.records import Cell, ComparisonRow, SkippedSegment, Span
 from seed.text import excerpt, normalise_space
 
@@ -45,7 +46,7 @@ _NOT_DISCIPLINES = frozenset({"q", "a", "question", "answer", "ans"})
 
 # "Label: text" (French spacing "Label : text" too); the label has no sentence punctuation.
 _LABELLED = re.compile(r"^(?P<label>[^:;.!?]{1,80}?)\s*:\s+(?P<text>\S.*)$")
-_BULLET = re.compile(r"^[•◦▪‣∙·*+\-\u2013\u2014]\s+")
+_BULLET = re.compile(rf"^{BULLET}\s+")
 _NUMBER = re.compile(r"^(?:\d{1,3}|[ivx]{1,5}|[a-z])[.)]\s+", re.IGNORECASE)
 _CONTRAST = re.compile(r",?\s+(?:whereas|while)\s+", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"\u201c])")
